@@ -1,0 +1,265 @@
+#include "core/chat_service.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "core/text.hpp"
+
+namespace parley::core {
+
+ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings)
+    : store_(store), clock_(clock), settings_(settings), lockout_(settings.lockout) {}
+
+void ChatService::load() {
+  auto records = store_.load_accounts();
+  std::lock_guard lock(mutex_);
+  for (auto& r : records) accounts_[r.name] = Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen};
+}
+
+ImportStats ChatService::import_users(const std::vector<UserEntry>& entries) {
+  ImportStats stats;
+  for (const auto& entry : entries) {
+    std::optional<Account> existing;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = accounts_.find(entry.name);
+      if (it != accounts_.end()) existing = it->second;
+    }
+    if (!existing) {
+      auto record = store_.create_account(entry.name, hash_password(entry.password, settings_.hash_cost));
+      std::lock_guard lock(mutex_);
+      accounts_[entry.name] = Account{record.id, record.password_hash, {}, {}};
+      ++stats.created;
+    } else if (!verify_password(existing->password_hash, entry.password) ||
+               needs_rehash(existing->password_hash, settings_.hash_cost)) {
+      auto hash = hash_password(entry.password, settings_.hash_cost);
+      store_.update_password(existing->id, hash);
+      std::lock_guard lock(mutex_);
+      accounts_[entry.name].password_hash = hash;
+      ++stats.updated;
+    } else {
+      ++stats.unchanged;
+    }
+  }
+  return stats;
+}
+
+std::optional<std::chrono::seconds> ChatService::blocked_for(std::string_view user, std::string_view address) {
+  std::lock_guard lock(mutex_);
+  return lockout_.blocked_for(user, address, clock_.now());
+}
+
+bool ChatService::check_password(std::string_view user, std::string_view password) const {
+  std::string hash;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(std::string(user));
+    if (it != accounts_.end()) hash = it->second.password_hash;
+  }
+  if (hash.empty()) {
+    verify_password(decoy_hash(settings_.hash_cost), password);
+    return false;
+  }
+  return verify_password(hash, password);
+}
+
+LoginVerdict ChatService::record_attempt(std::string_view user, std::string_view address, bool password_ok) {
+  std::lock_guard lock(mutex_);
+  if (password_ok) {
+    lockout_.record_success(user, address);
+    return {LoginOutcome::ok, {}};
+  }
+  if (auto block = lockout_.record_failure(user, address, clock_.now())) return {LoginOutcome::blocked, *block};
+  return {LoginOutcome::failed, {}};
+}
+
+void ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
+                       store::Callback<store::MailboxPage> first_page) {
+  std::lock_guard lock(mutex_);
+  auto& account = accounts_.at(user);
+  account.last_seen = clock_.now();
+  online_[user].push_back(std::move(participant));
+  store_.set_last_seen(account.id, *account.last_seen, nullptr);
+  store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
+}
+
+void ChatService::fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
+                                store::Callback<store::MailboxPage> page) {
+  std::lock_guard lock(mutex_);
+  store_.fetch_mailbox(accounts_.at(user).id, after, page_size, std::move(page));
+}
+
+void ChatService::ack_mailbox(const std::string& user, store::MessageId upto, store::Callback<store::Done> done) {
+  std::lock_guard lock(mutex_);
+  store_.ack_mailbox(accounts_.at(user).id, upto, std::move(done));
+}
+
+void ChatService::leave(const std::string& user, const Participant* participant) {
+  std::lock_guard lock(mutex_);
+  auto it = online_.find(user);
+  if (it == online_.end()) return;
+  auto& connections = it->second;
+  auto pos = std::find_if(connections.begin(), connections.end(), [&](auto& p) { return p.get() == participant; });
+  if (pos == connections.end()) return;  // already left: leaving is idempotent
+  connections.erase(pos);
+  if (connections.empty()) online_.erase(it);
+  auto& account = accounts_.at(user);
+  account.last_seen = clock_.now();
+  store_.set_last_seen(account.id, *account.last_seen, nullptr);
+}
+
+std::vector<UserSummary> ChatService::summaries(std::vector<std::string> names) const {
+  std::sort(names.begin(), names.end());
+  std::vector<UserSummary> out;
+  out.reserve(names.size());
+  for (auto& n : names) {
+    const auto& intro = accounts_.at(n).intro;
+    out.push_back({std::move(n), intro});
+  }
+  return out;
+}
+
+std::vector<UserSummary> ChatService::who_else(const std::string& user) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (auto& [name, connections] : online_)
+    if (name != user) names.push_back(name);
+  return summaries(std::move(names));
+}
+
+std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string& user, int minutes) const {
+  if (minutes < 0 || minutes > settings_.last_hour) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  auto since = clock_.now() - std::chrono::minutes(minutes);
+  std::vector<std::string> names;
+  for (auto& [name, account] : accounts_) {
+    if (name == user) continue;
+    bool seen = online_.count(name) > 0 || (account.last_seen && *account.last_seen >= since);
+    if (seen) names.push_back(name);
+  }
+  return summaries(std::move(names));
+}
+
+ChatMessage ChatService::make_message(const std::string& from, std::string_view text, MessageKind kind) const {
+  return ChatMessage{from, std::string(text), kind, clock_.now()};
+}
+
+void ChatService::deliver(const Recipients& to, const ChatMessage& message) {
+  if (to.empty()) return;
+  auto envelope = std::make_shared<const Envelope>(message);
+  for (auto& p : to) p->deliver(envelope);
+}
+
+void ChatService::add_connections(const std::string& user, Recipients& out) const {
+  auto it = online_.find(user);
+  if (it != online_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
+SendStatus ChatService::send_private(const std::string& from, const std::string& to, std::string_view text,
+                                     store::Callback<store::Done> stored) {
+  std::string clean = sanitize_text(text);
+  if (trim(clean).empty()) return SendStatus::empty_text;
+  if (to == from) return SendStatus::to_self;
+  Recipients live;
+  ChatMessage message;
+  {
+    std::lock_guard lock(mutex_);
+    auto target = accounts_.find(to);
+    if (target == accounts_.end()) return SendStatus::unknown_user;
+    message = make_message(from, trim(clean), MessageKind::private_message);
+    add_connections(to, live);
+    if (live.empty()) {
+      store_.save_direct({target->second.id}, accounts_.at(from).id, std::move(message), std::move(stored));
+      return SendStatus::storing;
+    }
+  }
+  deliver(live, message);
+  return SendStatus::delivered;
+}
+
+std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, std::string_view text,
+                                                      store::Callback<store::Done> stored) {
+  std::string clean = sanitize_text(text);
+  if (trim(clean).empty()) return std::nullopt;
+  Recipients live;
+  ChatMessage message = make_message(from, trim(clean), MessageKind::broadcast);
+  std::size_t offline = 0;
+  {
+    std::lock_guard lock(mutex_);
+    std::vector<store::AccountId> seen_live;
+    for (auto& [name, connections] : online_) {
+      if (name == from) continue;
+      live.insert(live.end(), connections.begin(), connections.end());
+      seen_live.push_back(accounts_.at(name).id);
+    }
+    offline = accounts_.size() - seen_live.size() - (accounts_.count(from) ? 1 : 0);
+    if (offline > 0) store_.save_broadcast(accounts_.at(from).id, message, std::move(seen_live), std::move(stored));
+  }
+  deliver(live, message);
+  return offline;
+}
+
+std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std::string& from,
+                                                                      const std::vector<std::string>& users,
+                                                                      std::string_view text,
+                                                                      store::Callback<store::Done> stored) {
+  std::string clean = sanitize_text(text);
+  if (trim(clean).empty()) return std::nullopt;
+  ChatMessage message = make_message(from, trim(clean), MessageKind::broadcast);
+  std::vector<TargetStatus> statuses;
+  Recipients live;
+  std::vector<store::AccountId> offline;
+  std::unordered_set<std::string_view> seen;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& name : users) {
+      if (!seen.insert(name).second) continue;
+      if (name == from) continue;
+      auto target = accounts_.find(name);
+      if (target == accounts_.end()) {
+        statuses.push_back({name, SendStatus::unknown_user});
+      } else if (online_.count(name)) {
+        add_connections(name, live);
+        statuses.push_back({name, SendStatus::delivered});
+      } else {
+        offline.push_back(target->second.id);
+        statuses.push_back({name, SendStatus::storing});
+      }
+    }
+    if (!offline.empty()) store_.save_direct(std::move(offline), accounts_.at(from).id, message, std::move(stored));
+  }
+  deliver(live, message);
+  return statuses;
+}
+
+IntroStatus ChatService::set_intro(const std::string& user, std::string_view text, store::Callback<store::Done> done) {
+  std::string clean(trim(sanitize_text(text)));
+  if (utf8_length(clean) > settings_.intro_max) return IntroStatus::too_long;
+  std::lock_guard lock(mutex_);
+  auto& account = accounts_.at(user);
+  account.intro = clean;
+  store_.set_intro(account.id, std::move(clean), std::move(done));
+  return account.intro.empty() ? IntroStatus::cleared : IntroStatus::saved;
+}
+
+void ChatService::mark_all_seen() {
+  std::lock_guard lock(mutex_);
+  auto now = clock_.now();
+  for (auto& [name, connections] : online_) {
+    auto& account = accounts_.at(name);
+    account.last_seen = now;
+    store_.set_last_seen(account.id, now, nullptr);
+  }
+}
+
+bool ChatService::exists(std::string_view user) const {
+  std::lock_guard lock(mutex_);
+  return accounts_.count(std::string(user)) > 0;
+}
+
+std::size_t ChatService::online_count() const {
+  std::lock_guard lock(mutex_);
+  return online_.size();
+}
+
+}  // namespace parley::core

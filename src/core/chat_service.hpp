@@ -1,0 +1,140 @@
+// The chat rules: accounts, lockout, presence, routing, mailbox, last seen.
+// No sockets and no wire format: protocol adapters call in, and reach users
+// through the Participant interface.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/lockout.hpp"
+#include "core/message.hpp"
+#include "core/password.hpp"
+#include "core/user_file.hpp"
+#include "store/store.hpp"
+
+namespace parley::core {
+
+struct ChatSettings {
+  LockoutPolicy lockout;
+  int last_hour = 60;            // the largest wholast window, in minutes
+  std::size_t intro_max = 200;   // characters
+  HashCost hash_cost = HashCost::interactive;
+};
+
+struct UserSummary {
+  std::string name;
+  std::string intro;
+  bool operator==(const UserSummary&) const = default;
+};
+
+enum class LoginOutcome { ok, failed, blocked };
+struct LoginVerdict {
+  LoginOutcome outcome = LoginOutcome::failed;
+  std::chrono::seconds block{0};  // with `blocked`: the block just started
+};
+
+enum class SendStatus {
+  delivered,     // to every connection of an online recipient
+  storing,       // recipient offline: the callback reports the commit
+  unknown_user,
+  to_self,
+  empty_text,
+};
+
+struct TargetStatus {
+  std::string name;
+  SendStatus status;
+};
+
+enum class IntroStatus { saved, cleared, too_long };
+
+struct ImportStats {
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+};
+
+class ChatService {
+ public:
+  ChatService(store::Store& store, const Clock& clock, ChatSettings settings);
+  ChatService(const ChatService&) = delete;
+  ChatService& operator=(const ChatService&) = delete;
+
+  // Start-up (blocking): read the accounts, then apply the accounts file.
+  void load();
+  ImportStats import_users(const std::vector<UserEntry>& entries);
+
+  // --- Login -------------------------------------------------------------
+  std::optional<std::chrono::seconds> blocked_for(std::string_view user, std::string_view address);
+  // Argon2id: slow on purpose, call it off the network threads. Unknown
+  // names cost the same as known ones.
+  bool check_password(std::string_view user, std::string_view password) const;
+  LoginVerdict record_attempt(std::string_view user, std::string_view address, bool password_ok);
+
+  // --- Presence and mailbox ---------------------------------------------
+  // Marks the user online on `participant` and fetches the first page of
+  // waiting messages (both in one step, so no message slips between them).
+  void join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
+            store::Callback<store::MailboxPage> first_page);
+  void fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
+                     store::Callback<store::MailboxPage> page);
+  // Called once a page has been written to the user's connection.
+  void ack_mailbox(const std::string& user, store::MessageId upto, store::Callback<store::Done> done);
+  void leave(const std::string& user, const Participant* participant);
+
+  std::vector<UserSummary> who_else(const std::string& user) const;
+  // nullopt when minutes is outside 0..last_hour.
+  std::optional<std::vector<UserSummary>> who_last(const std::string& user, int minutes) const;
+
+  // --- Messages ----------------------------------------------------------
+  // `stored` is called only when the result is `storing`.
+  SendStatus send_private(const std::string& from, const std::string& to, std::string_view text,
+                          store::Callback<store::Done> stored);
+  // Returns how many accounts are offline (nullopt: no text); `stored` is
+  // called when that is > 0.
+  std::optional<std::size_t> broadcast_all(const std::string& from, std::string_view text, store::Callback<store::Done> stored);
+  // Each listed user once, the sender skipped. `stored` is called when some
+  // status is `storing`. nullopt: no text.
+  std::optional<std::vector<TargetStatus>> broadcast_users(const std::string& from, const std::vector<std::string>& users,
+                                            std::string_view text, store::Callback<store::Done> stored);
+
+  IntroStatus set_intro(const std::string& user, std::string_view text, store::Callback<store::Done> done);
+
+  // Records "last seen now" for everybody online (at shutdown).
+  void mark_all_seen();
+
+  bool exists(std::string_view user) const;
+  std::size_t online_count() const;
+  const ChatSettings& settings() const { return settings_; }
+
+ private:
+  struct Account {
+    store::AccountId id = 0;
+    std::string password_hash;
+    std::string intro;
+    std::optional<TimePoint> last_seen;
+  };
+  using Recipients = std::vector<std::shared_ptr<Participant>>;
+
+  ChatMessage make_message(const std::string& from, std::string_view text, MessageKind kind) const;
+  static void deliver(const Recipients& to, const ChatMessage& message);
+  void add_connections(const std::string& user, Recipients& out) const;
+  std::vector<UserSummary> summaries(std::vector<std::string> names) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  const ChatSettings settings_;
+  mutable std::mutex mutex_;  // guards everything below; never held while sending
+  std::unordered_map<std::string, Account> accounts_;
+  std::unordered_map<std::string, Recipients> online_;
+  LockoutTracker lockout_;
+};
+
+}  // namespace parley::core

@@ -1,0 +1,57 @@
+// A chat message and the shared, immutable envelope its recipients queue.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace parley::core {
+
+enum class MessageKind { private_message = 0, broadcast = 1 };
+
+struct ChatMessage {
+  std::string sender;
+  std::string text;  // already sanitised
+  MessageKind kind = MessageKind::private_message;
+  TimePoint sent_at{};
+};
+
+// Each wire protocol encodes a message once, into its own slot, and every
+// recipient on that protocol shares the bytes.
+enum class ProtocolSlot : std::size_t { classic = 0, irc = 1, websocket = 2 };
+inline constexpr std::size_t kProtocolSlots = 3;
+
+class Envelope {
+ public:
+  explicit Envelope(ChatMessage message) : message_(std::move(message)) {}
+  const ChatMessage& message() const { return message_; }
+
+  template <class Encode>
+  std::shared_ptr<const std::string> encoded(ProtocolSlot slot, Encode&& encode) const {
+    std::lock_guard lock(mutex_);
+    auto& bytes = cache_[static_cast<std::size_t>(slot)];
+    if (!bytes) bytes = std::make_shared<const std::string>(encode(message_));
+    return bytes;
+  }
+
+ private:
+  ChatMessage message_;
+  mutable std::mutex mutex_;
+  mutable std::array<std::shared_ptr<const std::string>, kProtocolSlots> cache_;
+};
+
+using EnvelopePtr = std::shared_ptr<const Envelope>;
+
+// A logged-in connection as the chat rules see it.
+class Participant {
+ public:
+  virtual ~Participant() = default;
+  // Called from any thread; must queue and return at once.
+  virtual void deliver(EnvelopePtr envelope) = 0;
+};
+
+}  // namespace parley::core

@@ -1,0 +1,23 @@
+// Text hygiene: what one user sends must not drive another user's terminal.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace parley::core {
+
+// Removes control characters (C0, DEL, C1), ANSI escape sequences and
+// bidirectional overrides; a tab becomes a space; invalid UTF-8 becomes U+FFFD.
+std::string sanitize_text(std::string_view input);
+
+// Number of code points in valid UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
+// Trims ASCII spaces and tabs at both ends.
+std::string_view trim(std::string_view text);
+
+// A value safe to put in a log line: printable ASCII kept, the rest escaped
+// as \xNN, cut to `max` bytes.
+std::string log_safe(std::string_view value, std::size_t max = 64);
+
+}  // namespace parley::core

@@ -1,0 +1,154 @@
+#include "server/config.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+#include <toml++/toml.h>
+
+namespace parley::server {
+
+namespace {
+
+struct Raw {
+  int port = -1;
+  std::string bind;
+  std::string users = "user_pass.txt";
+  std::string db = "parley.db";
+  std::int64_t login_times = 3;
+  std::int64_t block_time = 60;
+  std::int64_t timeout = 1800;
+  std::int64_t last_hour = 60;
+  std::int64_t login_timeout = 60;
+  std::string welcome = "Welcome to simple chat server!";
+  std::int64_t threads = 0;
+  std::int64_t max_queue = 1 << 20;
+  std::string hash_cost = "interactive";
+  std::string config;
+  bool users_given = false;
+};
+
+class ConfigError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void check_range(const std::string& name, std::int64_t value, std::int64_t low, std::int64_t high) {
+  if (value < low || value > high)
+    throw ConfigError(fmt::format("{} must be between {} and {}, not {}", name, low, high, value));
+}
+
+// Settings from the TOML file fill in only what the command line left out.
+void apply_toml(Raw& raw, const CLI::App& app) {
+  toml::table table;
+  try {
+    table = toml::parse_file(raw.config);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: {}", raw.config, e.source().begin.line, e.source().begin.column,
+                                  e.description()));
+  }
+  for (auto& [key, node] : table) {
+    std::string name(key.str());
+    if (app.count("--" + name) > 0) continue;
+    auto integer = [&](std::int64_t& out) {
+      auto v = node.value<std::int64_t>();
+      if (!v) throw ConfigError(fmt::format("{}: '{}' must be an integer", raw.config, name));
+      out = *v;
+    };
+    auto text = [&](std::string& out) {
+      auto v = node.value<std::string>();
+      if (!v) throw ConfigError(fmt::format("{}: '{}' must be a string", raw.config, name));
+      out = *v;
+    };
+    if (name == "bind") text(raw.bind);
+    else if (name == "users") text(raw.users), raw.users_given = true;
+    else if (name == "db") text(raw.db);
+    else if (name == "login-times") integer(raw.login_times);
+    else if (name == "block-time") integer(raw.block_time);
+    else if (name == "timeout") integer(raw.timeout);
+    else if (name == "last-hour") integer(raw.last_hour);
+    else if (name == "login-timeout") integer(raw.login_timeout);
+    else if (name == "welcome") text(raw.welcome);
+    else if (name == "threads") integer(raw.threads);
+    else if (name == "max-queue") integer(raw.max_queue);
+    else if (name == "password-hash-cost") text(raw.hash_cost);
+    else throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
+  }
+}
+
+ServerConfig validate(const Raw& raw) {
+  check_range("login-times", raw.login_times, 1, 1000);
+  check_range("block-time", raw.block_time, 0, 86400 * 365);
+  check_range("timeout", raw.timeout, 1, 86400 * 365);
+  check_range("last-hour", raw.last_hour, 0, 100000);
+  check_range("login-timeout", raw.login_timeout, 1, 86400);
+  check_range("threads", raw.threads, 0, 1024);
+  check_range("max-queue", raw.max_queue, 16384, std::int64_t{1} << 32);
+  if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
+  ServerConfig c;
+  c.port = static_cast<std::uint16_t>(raw.port);
+  c.bind = raw.bind;
+  c.users_file = raw.users;
+  c.users_file_given = raw.users_given;
+  c.db_path = raw.db;
+  c.login_times = static_cast<int>(raw.login_times);
+  c.block_time = std::chrono::seconds(raw.block_time);
+  c.timeout = std::chrono::seconds(raw.timeout);
+  c.last_hour = static_cast<int>(raw.last_hour);
+  c.login_timeout = std::chrono::seconds(raw.login_timeout);
+  c.welcome = raw.welcome;
+  c.threads = raw.threads > 0 ? static_cast<std::size_t>(raw.threads)
+                              : std::max(1u, std::thread::hardware_concurrency());
+  c.max_queue = static_cast<std::size_t>(raw.max_queue);
+  try {
+    c.hash_cost = core::parse_hash_cost(raw.hash_cost);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(e.what());
+  }
+  return c;
+}
+
+}  // namespace
+
+std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) {
+  Raw raw;
+  CLI::App app{"parleyd: a chat server. Users log in over a plain line protocol (nc and telnet work) or with "
+               "the parley client.\nAccounts are imported from the users file at start; state lives in SQLite.",
+               "parleyd"};
+  app.add_option("port", raw.port, "TCP port to listen on (0 picks a free one)")
+      ->required()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--bind", raw.bind, "Address to listen on (default: every IPv4 and IPv6 address)");
+  app.add_option("--users", raw.users, "Accounts file, one '<username> <password>' per line (default: user_pass.txt)");
+  app.add_option("--db", raw.db, "SQLite database file (default: parley.db)");
+  app.add_option("--login-times", raw.login_times,
+                 "Consecutive failed logins for a username from one address before it is blocked (default: 3)");
+  app.add_option("--block-time", raw.block_time, "Seconds a blocked username stays blocked from that address (default: 60)");
+  app.add_option("--timeout", raw.timeout, "Seconds without a command before a user is logged out (default: 1800)");
+  app.add_option("--last-hour", raw.last_hour, "Largest window in minutes that wholast accepts (default: 60)");
+  app.add_option("--login-timeout", raw.login_timeout, "Seconds a connection may take to log in (default: 60)");
+  app.add_option("--welcome", raw.welcome, "Text after 'Login successful, ' (default: Welcome to simple chat server!)");
+  app.add_option("--threads", raw.threads, "Network worker threads (default: one per core)");
+  app.add_option("--max-queue", raw.max_queue,
+                 "Bytes that may wait for a slow reader before it is disconnected (default: 1048576)");
+  app.add_option("--password-hash-cost", raw.hash_cost,
+                 "Argon2id cost for stored passwords: interactive (default), moderate, or min (tests only)");
+  app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
+  try {
+    app.parse(argc, argv);
+    raw.users_given = app.count("--users") > 0;
+    if (!raw.config.empty()) apply_toml(raw, app);
+    return validate(raw);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "parleyd: " << e.what() << " (see parleyd --help)\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "parleyd: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace parley::server

@@ -1,0 +1,35 @@
+// parleyd's settings: command line first, then an optional TOML file, then defaults.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/password.hpp"
+
+namespace parley::server {
+
+struct ServerConfig {
+  std::uint16_t port = 0;
+  std::string bind;  // empty: every IPv4 and IPv6 address
+  std::string users_file = "user_pass.txt";
+  bool users_file_given = false;
+  std::string db_path = "parley.db";
+  int login_times = 3;
+  std::chrono::seconds block_time{60};
+  std::chrono::seconds timeout{1800};
+  int last_hour = 60;
+  std::chrono::seconds login_timeout{60};
+  std::string welcome = "Welcome to simple chat server!";
+  std::size_t threads = 0;  // 0: one per core
+  std::size_t max_queue = 1u << 20;
+  core::HashCost hash_cost = core::HashCost::interactive;
+};
+
+// Either the settings, or the exit code to leave with (0 after --help, 2
+// after a bad flag or value, with a one-line error already on stderr).
+std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv);
+
+}  // namespace parley::server

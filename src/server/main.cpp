@@ -1,0 +1,29 @@
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "server/config.hpp"
+#include "server/server.hpp"
+
+int main(int argc, char** argv) {
+  auto parsed = parley::server::parse_config(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  auto& config = std::get<parley::server::ServerConfig>(parsed);
+
+  auto logger = spdlog::stderr_logger_mt("parleyd");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes is an error code, not a death
+  try {
+    parley::server::Server server(config);
+    server.start();
+    return server.run_until_signal();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,330 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <future>
+#include <optional>
+
+namespace parley::store {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS accounts(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  intro TEXT NOT NULL DEFAULT '',
+  last_seen INTEGER,
+  broadcast_cursor INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS accounts_by_cursor ON accounts(broadcast_cursor);
+-- recipient_id NULL: a broadcast to every account, stored once.
+CREATE TABLE IF NOT EXISTS messages(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient_id INTEGER,
+  sender_id INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  body TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages(recipient_id, id);
+-- Accounts that received a broadcast live and must not get it again.
+CREATE TABLE IF NOT EXISTS broadcast_seen(
+  account_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY(account_id, message_id)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)sql";
+
+std::int64_t to_seconds(core::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+core::TimePoint from_seconds(std::int64_t s) { return core::TimePoint{std::chrono::seconds(s)}; }
+
+MessageId max_message_id(sqlite::Database& db) {
+  // AUTOINCREMENT keeps the highest id ever used in sqlite_sequence, so a
+  // cursor never falls behind ids of deleted rows.
+  auto& st = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)");
+  st.step();
+  MessageId id = st.int64(0);
+  st.reset();
+  return id;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch) : db_(path), max_batch_(max_batch) {
+  sqlite3_busy_timeout(db_.handle(), 5000);
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec("PRAGMA synchronous=FULL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  db_.exec(kSchema);
+  thread_ = std::thread([this] { worker(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::uint64_t SqliteStore::commits() const {
+  std::lock_guard lock(mutex_);
+  return commits_;
+}
+
+template <class T, class Work>
+void SqliteStore::submit(Work work, Callback<T> done) {
+  auto out = std::make_shared<std::optional<T>>();
+  Job job;
+  job.run = [out, work = std::move(work)](sqlite::Database& db) mutable { out->emplace(work(db)); };
+  job.finish = [out, done = std::move(done)](const std::string* error) {
+    if (!done) return;
+    if (error)
+      done(Result<T>::failure(*error));
+    else
+      done(Result<T>(std::move(**out)));
+  };
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+template <class T, class Work>
+T SqliteStore::call(Work work) {
+  std::promise<Result<T>> promise;
+  auto future = promise.get_future();
+  submit<T>(std::move(work), Callback<T>([&promise](Result<T> r) { promise.set_value(std::move(r)); }));
+  Result<T> r = future.get();
+  if (!r.ok()) throw sqlite::Error(r.error());
+  return std::move(r.value());
+}
+
+void SqliteStore::worker() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      // Everything queued while the last commit was syncing goes in one
+      // transaction: that is the group commit.
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::run_batch(std::deque<Job>& batch) {
+  std::vector<std::optional<std::string>> errors(batch.size());
+  std::optional<std::string> batch_error;
+  try {
+    db_.exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      db_.exec("SAVEPOINT job");
+      try {
+        batch[i].run(db_);
+        db_.exec("RELEASE job");
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+        db_.exec("ROLLBACK TO job");
+        db_.exec("RELEASE job");
+      }
+    }
+    db_.exec("COMMIT");
+  } catch (const std::exception& e) {
+    batch_error = e.what();
+    if (!sqlite3_get_autocommit(db_.handle())) {
+      try {
+        db_.exec("ROLLBACK");
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++commits_;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::string* error = batch_error ? &*batch_error : (errors[i] ? &*errors[i] : nullptr);
+    batch[i].finish(error);
+  }
+}
+
+void SqliteStore::flush() {
+  call<Done>([](sqlite::Database&) { return Done{}; });
+}
+
+std::vector<AccountRecord> SqliteStore::load_accounts() {
+  return call<std::vector<AccountRecord>>([](sqlite::Database& db) {
+    std::vector<AccountRecord> out;
+    auto& st = db.prepare("SELECT id, name, password_hash, intro, last_seen FROM accounts ORDER BY id");
+    while (st.step()) {
+      AccountRecord r;
+      r.id = st.int64(0);
+      r.name = st.text(1);
+      r.password_hash = st.text(2);
+      r.intro = st.text(3);
+      if (!st.is_null(4)) r.last_seen = from_seconds(st.int64(4));
+      out.push_back(std::move(r));
+    }
+    st.reset();
+    return out;
+  });
+}
+
+AccountRecord SqliteStore::create_account(const std::string& name, const std::string& password_hash) {
+  return call<AccountRecord>([name, password_hash](sqlite::Database& db) {
+    // A new account starts past every existing broadcast.
+    db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)")
+        .bind(1, name)
+        .bind(2, password_hash)
+        .bind(3, max_message_id(db))
+        .run();
+    AccountRecord r;
+    r.id = db.last_insert_id();
+    r.name = name;
+    r.password_hash = password_hash;
+    return r;
+  });
+}
+
+void SqliteStore::update_password(AccountId id, const std::string& password_hash) {
+  call<Done>([id, password_hash](sqlite::Database& db) {
+    db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1").bind(1, id).bind(2, password_hash).run();
+    return Done{};
+  });
+}
+
+void SqliteStore::set_intro(AccountId id, std::string intro, Callback<Done> done) {
+  submit<Done>(
+      [id, intro = std::move(intro)](sqlite::Database& db) {
+        db.prepare("UPDATE accounts SET intro = ?2 WHERE id = ?1").bind(1, id).bind(2, intro).run();
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_last_seen(AccountId id, core::TimePoint when, Callback<Done> done) {
+  submit<Done>(
+      [id, when](sqlite::Database& db) {
+        db.prepare("UPDATE accounts SET last_seen = max(COALESCE(last_seen, 0), ?2) WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, to_seconds(when))
+            .run();
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::save_direct(std::vector<AccountId> recipients, AccountId sender, core::ChatMessage message,
+                              Callback<Done> done) {
+  submit<Done>(
+      [recipients = std::move(recipients), sender, message = std::move(message)](sqlite::Database& db) {
+        auto& st = db.prepare(
+            "INSERT INTO messages(recipient_id, sender_id, sender, body, kind, sent_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        for (AccountId r : recipients) {
+          st.bind(1, r)
+              .bind(2, sender)
+              .bind(3, message.sender)
+              .bind(4, message.text)
+              .bind(5, static_cast<std::int64_t>(message.kind))
+              .bind(6, to_seconds(message.sent_at))
+              .run();
+        }
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::save_broadcast(AccountId sender, core::ChatMessage message, std::vector<AccountId> seen_live,
+                                 Callback<Done> done) {
+  submit<Done>(
+      [sender, message = std::move(message), seen_live = std::move(seen_live)](sqlite::Database& db) {
+        db.prepare(
+              "INSERT INTO messages(recipient_id, sender_id, sender, body, kind, sent_at) "
+              "VALUES(NULL, ?1, ?2, ?3, ?4, ?5)")
+            .bind(1, sender)
+            .bind(2, message.sender)
+            .bind(3, message.text)
+            .bind(4, static_cast<std::int64_t>(message.kind))
+            .bind(5, to_seconds(message.sent_at))
+            .run();
+        MessageId id = db.last_insert_id();
+        auto& seen = db.prepare("INSERT OR IGNORE INTO broadcast_seen(account_id, message_id) VALUES(?1, ?2)");
+        for (AccountId a : seen_live) seen.bind(1, a).bind(2, id).run();
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) {
+  submit<MailboxPage>(
+      [id, after, limit](sqlite::Database& db) {
+        MailboxPage page;
+        MessageId newest = max_message_id(db);
+        auto& st = db.prepare(R"sql(
+          SELECT id, sender, body, kind, sent_at FROM messages
+            WHERE recipient_id = ?1 AND id > ?2
+          UNION ALL
+          SELECT m.id, m.sender, m.body, m.kind, m.sent_at FROM messages m
+            WHERE m.recipient_id IS NULL
+              AND m.id > max(?2, (SELECT broadcast_cursor FROM accounts WHERE id = ?1))
+              AND m.sender_id != ?1
+              AND NOT EXISTS (SELECT 1 FROM broadcast_seen s WHERE s.account_id = ?1 AND s.message_id = m.id)
+          ORDER BY 1 LIMIT ?3)sql");
+        st.bind(1, id).bind(2, after).bind(3, static_cast<std::int64_t>(limit) + 1);
+        while (st.step()) {
+          if (page.messages.size() == limit) {
+            page.more = true;
+            break;
+          }
+          StoredMessage m;
+          m.id = st.int64(0);
+          m.message.sender = st.text(1);
+          m.message.text = st.text(2);
+          m.message.kind = static_cast<core::MessageKind>(st.int64(3));
+          m.message.sent_at = from_seconds(st.int64(4));
+          page.messages.push_back(std::move(m));
+        }
+        st.reset();
+        page.upto = page.more ? page.messages.back().id : newest;
+        return page;
+      },
+      std::move(done));
+}
+
+void SqliteStore::ack_mailbox(AccountId id, MessageId upto, Callback<Done> done) {
+  submit<Done>(
+      [id, upto](sqlite::Database& db) {
+        db.prepare("DELETE FROM messages WHERE recipient_id = ?1 AND id <= ?2").bind(1, id).bind(2, upto).run();
+        db.prepare("UPDATE accounts SET broadcast_cursor = max(broadcast_cursor, ?2) WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, upto)
+            .run();
+        db.prepare("DELETE FROM broadcast_seen WHERE account_id = ?1 AND message_id <= ?2")
+            .bind(1, id)
+            .bind(2, upto)
+            .run();
+        // A broadcast every account has moved past is no longer needed.
+        db.prepare(
+              "DELETE FROM messages WHERE recipient_id IS NULL AND id <= "
+              "(SELECT COALESCE(min(broadcast_cursor), 0) FROM accounts)")
+            .run();
+        return Done{};
+      },
+      std::move(done));
+}
+
+}  // namespace parley::store

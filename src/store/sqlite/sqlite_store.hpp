@@ -1,0 +1,65 @@
+// The SQLite store: one writer thread, group commit, WAL with synchronous=FULL.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/sqlite/database.hpp"
+#include "store/store.hpp"
+
+namespace parley::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database and starts the store thread.
+  explicit SqliteStore(const std::string& path, std::size_t max_batch = 512);
+  ~SqliteStore() override;
+
+  std::vector<AccountRecord> load_accounts() override;
+  AccountRecord create_account(const std::string& name, const std::string& password_hash) override;
+  void update_password(AccountId id, const std::string& password_hash) override;
+  void flush() override;
+
+  void set_intro(AccountId id, std::string intro, Callback<Done> done) override;
+  void set_last_seen(AccountId id, core::TimePoint when, Callback<Done> done) override;
+  void save_direct(std::vector<AccountId> recipients, AccountId sender, core::ChatMessage message,
+                   Callback<Done> done) override;
+  void save_broadcast(AccountId sender, core::ChatMessage message, std::vector<AccountId> seen_live,
+                      Callback<Done> done) override;
+  void fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) override;
+  void ack_mailbox(AccountId id, MessageId upto, Callback<Done> done) override;
+
+  // Counters for tests and benchmarks.
+  std::uint64_t commits() const;
+
+ private:
+  // `run` executes inside the batch's transaction (and its own savepoint);
+  // `finish` reports the outcome after the commit.
+  struct Job {
+    std::function<void(sqlite::Database&)> run;
+    std::function<void(const std::string* error)> finish;
+  };
+
+  template <class T, class Work>
+  void submit(Work work, Callback<T> done);
+  template <class T, class Work>
+  T call(Work work);
+  void worker();
+  void run_batch(std::deque<Job>& batch);
+
+  sqlite::Database db_;
+  std::size_t max_batch_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::uint64_t commits_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace parley::store

@@ -1,0 +1,91 @@
+// Durable state behind an interface: SQLite now, other back ends later.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/message.hpp"
+
+namespace parley::store {
+
+using AccountId = std::int64_t;
+using MessageId = std::int64_t;
+
+// A value or an error message.
+template <class T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  static Result failure(std::string error) { return Result(Error{std::move(error)}); }
+  bool ok() const { return value_.index() == 0; }
+  T& value() { return std::get<0>(value_); }
+  const T& value() const { return std::get<0>(value_); }
+  const std::string& error() const { return std::get<1>(value_).text; }
+
+ private:
+  struct Error {
+    std::string text;
+  };
+  explicit Result(Error e) : value_(std::move(e)) {}
+  std::variant<T, Error> value_;
+};
+
+struct Done {};
+
+template <class T>
+using Callback = std::function<void(Result<T>)>;
+
+struct AccountRecord {
+  AccountId id = 0;
+  std::string name;
+  std::string password_hash;
+  std::string intro;
+  std::optional<core::TimePoint> last_seen;
+};
+
+struct StoredMessage {
+  MessageId id = 0;
+  core::ChatMessage message;
+};
+
+// One page of an account's waiting messages, oldest first.
+struct MailboxPage {
+  std::vector<StoredMessage> messages;
+  MessageId upto = 0;  // acknowledging `upto` removes exactly this page
+  bool more = false;   // another page follows
+};
+
+// Asynchronous operations run in submission order; a write's callback runs
+// only after it is durably committed. Callbacks run on the store's own
+// thread: they must hand work back to their own executor and return.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Blocking calls, for start-up and tests only.
+  virtual std::vector<AccountRecord> load_accounts() = 0;
+  virtual AccountRecord create_account(const std::string& name, const std::string& password_hash) = 0;
+  virtual void update_password(AccountId id, const std::string& password_hash) = 0;
+  // Returns once everything submitted before has been committed.
+  virtual void flush() = 0;
+
+  virtual void set_intro(AccountId id, std::string intro, Callback<Done> done) = 0;
+  virtual void set_last_seen(AccountId id, core::TimePoint when, Callback<Done> done) = 0;
+  // A message for each of `recipients`.
+  virtual void save_direct(std::vector<AccountId> recipients, AccountId sender, core::ChatMessage message,
+                           Callback<Done> done) = 0;
+  // One stored copy for every account that exists now, except the sender and
+  // those in `seen_live`.
+  virtual void save_broadcast(AccountId sender, core::ChatMessage message, std::vector<AccountId> seen_live,
+                              Callback<Done> done) = 0;
+  virtual void fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) = 0;
+  virtual void ack_mailbox(AccountId id, MessageId upto, Callback<Done> done) = 0;
+};
+
+}  // namespace parley::store
