@@ -41,6 +41,7 @@ std::optional<std::chrono::seconds> LockoutTracker::blocked_for(std::string_view
 
 std::optional<std::chrono::seconds> LockoutTracker::record_failure(std::string_view user, std::string_view address,
                                                                    TimePoint now) {
+  expire(now);
   auto k = key(user, address);
   auto it = entries_.find(k);
   if (it == entries_.end()) {

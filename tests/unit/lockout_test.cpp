@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+
+#include "core/lockout.hpp"
+
+using namespace std::chrono_literals;
+using parley::core::LockoutPolicy;
+using parley::core::LockoutTracker;
+using parley::core::ManualClock;
+
+namespace {
+LockoutPolicy policy(int failures = 3, std::chrono::seconds block = 60s) {
+  LockoutPolicy p;
+  p.max_failures = failures;
+  p.block_time = block;
+  return p;
+}
+}  // namespace
+
+TEST(Lockout, BlocksOnTheNthConsecutiveFailure) {
+  ManualClock clock;
+  LockoutTracker t(policy());
+  EXPECT_FALSE(t.record_failure("bob", "10.0.0.1", clock.now()));
+  EXPECT_FALSE(t.record_failure("bob", "10.0.0.1", clock.now()));
+  EXPECT_FALSE(t.blocked_for("bob", "10.0.0.1", clock.now()));
+  auto started = t.record_failure("bob", "10.0.0.1", clock.now());
+  ASSERT_TRUE(started);
+  EXPECT_EQ(*started, 60s);
+  EXPECT_EQ(t.blocked_for("bob", "10.0.0.1", clock.now()), 60s);
+}
+
+TEST(Lockout, BlockCountsDownAndEnds) {
+  ManualClock clock;
+  LockoutTracker t(policy(1, 60s));
+  t.record_failure("bob", "a", clock.now());
+  clock.advance(20s);
+  EXPECT_EQ(t.blocked_for("bob", "a", clock.now()), 40s);
+  clock.advance(39500ms);
+  EXPECT_EQ(t.blocked_for("bob", "a", clock.now()), 1s);  // rounded up: never "0 seconds left"
+  clock.advance(500ms);
+  EXPECT_FALSE(t.blocked_for("bob", "a", clock.now()));
+}
+
+TEST(Lockout, AfterABlockTheCountStartsAfresh) {
+  ManualClock clock;
+  LockoutTracker t(policy(2, 10s));
+  t.record_failure("bob", "a", clock.now());
+  EXPECT_TRUE(t.record_failure("bob", "a", clock.now()));
+  clock.advance(11s);
+  EXPECT_FALSE(t.record_failure("bob", "a", clock.now()));
+  EXPECT_TRUE(t.record_failure("bob", "a", clock.now()));
+}
+
+TEST(Lockout, PairsAreIndependent) {
+  ManualClock clock;
+  LockoutTracker t(policy(1));
+  t.record_failure("bob", "a", clock.now());
+  EXPECT_TRUE(t.blocked_for("bob", "a", clock.now()));
+  EXPECT_FALSE(t.blocked_for("bob", "b", clock.now()));
+  EXPECT_FALSE(t.blocked_for("alice", "a", clock.now()));
+}
+
+TEST(Lockout, SuccessResetsTheCount) {
+  ManualClock clock;
+  LockoutTracker t(policy(3));
+  t.record_failure("bob", "a", clock.now());
+  t.record_failure("bob", "a", clock.now());
+  t.record_success("bob", "a");
+  EXPECT_FALSE(t.record_failure("bob", "a", clock.now()));
+  EXPECT_FALSE(t.record_failure("bob", "a", clock.now()));
+  EXPECT_TRUE(t.record_failure("bob", "a", clock.now()));
+}
+
+TEST(Lockout, NameAndAddressCannotBeConfused) {
+  ManualClock clock;
+  LockoutTracker t(policy(1));
+  t.record_failure("b", "ab", clock.now());
+  EXPECT_FALSE(t.blocked_for("ab", "b", clock.now()));
+  EXPECT_FALSE(t.blocked_for("bb", "a", clock.now()));
+}
+
+TEST(Lockout, MemoryIsBounded) {
+  ManualClock clock;
+  auto p = policy(3);
+  p.max_entries = 100;
+  LockoutTracker t(p);
+  for (int i = 0; i < 10000; ++i) t.record_failure("user" + std::to_string(i), "a", clock.now());
+  EXPECT_LE(t.size(), 100u);
+}
+
+TEST(Lockout, OldFailuresAreForgotten) {
+  ManualClock clock;
+  auto p = policy(2);
+  p.forget_after = 3600s;
+  LockoutTracker t(p);
+  t.record_failure("bob", "a", clock.now());
+  clock.advance(3601s);
+  EXPECT_FALSE(t.record_failure("bob", "a", clock.now()));
+  EXPECT_EQ(t.size(), 1u);
+}
