@@ -47,8 +47,9 @@ void apply_toml(Raw& raw, const CLI::App& app) {
     throw ConfigError(fmt::format("{}:{}:{}: {}", raw.config, e.source().begin.line, e.source().begin.column,
                                   e.description()));
   }
-  for (auto& [key, node] : table) {
-    std::string name(key.str());
+  for (auto& entry : table) {
+    std::string name(entry.first.str());
+    const toml::node& node = entry.second;
     if (app.count("--" + name) > 0) continue;
     auto integer = [&](std::int64_t& out) {
       auto v = node.value<std::int64_t>();
