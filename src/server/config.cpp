@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <toml++/toml.h>
@@ -50,30 +51,35 @@ void apply_toml(Raw& raw, const CLI::App& app) {
   for (auto& entry : table) {
     std::string name(entry.first.str());
     const toml::node& node = entry.second;
-    if (app.count("--" + name) > 0) continue;
     auto integer = [&](std::int64_t& out) {
-      auto v = node.value<std::int64_t>();
-      if (!v) throw ConfigError(fmt::format("{}: '{}' must be an integer", raw.config, name));
-      out = *v;
+      return [&node, &out, &raw, name] {
+        auto v = node.value<std::int64_t>();
+        if (!v) throw ConfigError(fmt::format("{}: '{}' must be an integer", raw.config, name));
+        out = *v;
+      };
     };
     auto text = [&](std::string& out) {
-      auto v = node.value<std::string>();
-      if (!v) throw ConfigError(fmt::format("{}: '{}' must be a string", raw.config, name));
-      out = *v;
+      return [&node, &out, &raw, name] {
+        auto v = node.value<std::string>();
+        if (!v) throw ConfigError(fmt::format("{}: '{}' must be a string", raw.config, name));
+        out = *v;
+      };
     };
-    if (name == "bind") text(raw.bind);
-    else if (name == "users") text(raw.users), raw.users_given = true;
-    else if (name == "db") text(raw.db);
-    else if (name == "login-times") integer(raw.login_times);
-    else if (name == "block-time") integer(raw.block_time);
-    else if (name == "timeout") integer(raw.timeout);
-    else if (name == "last-hour") integer(raw.last_hour);
-    else if (name == "login-timeout") integer(raw.login_timeout);
-    else if (name == "welcome") text(raw.welcome);
-    else if (name == "threads") integer(raw.threads);
-    else if (name == "max-queue") integer(raw.max_queue);
-    else if (name == "password-hash-cost") text(raw.hash_cost);
+    std::function<void()> apply;
+    if (name == "bind") apply = text(raw.bind);
+    else if (name == "users") apply = [&, set = text(raw.users)] { set(), raw.users_given = true; };
+    else if (name == "db") apply = text(raw.db);
+    else if (name == "login-times") apply = integer(raw.login_times);
+    else if (name == "block-time") apply = integer(raw.block_time);
+    else if (name == "timeout") apply = integer(raw.timeout);
+    else if (name == "last-hour") apply = integer(raw.last_hour);
+    else if (name == "login-timeout") apply = integer(raw.login_timeout);
+    else if (name == "welcome") apply = text(raw.welcome);
+    else if (name == "threads") apply = integer(raw.threads);
+    else if (name == "max-queue") apply = integer(raw.max_queue);
+    else if (name == "password-hash-cost") apply = text(raw.hash_cost);
     else throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
+    if (app.count("--" + name) == 0) apply();  // the command line wins
   }
 }
 

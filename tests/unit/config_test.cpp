@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "server/config.hpp"
+
+using parley::server::parse_config;
+using parley::server::ServerConfig;
+
+namespace {
+std::variant<ServerConfig, int> parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "parleyd");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  return parse_config(static_cast<int>(argv.size()), argv.data());
+}
+
+int exit_code(std::vector<std::string> args) {
+  auto r = parse(std::move(args));
+  return std::holds_alternative<int>(r) ? std::get<int>(r) : -1;
+}
+
+std::string write_temp(const std::string& content) {
+  std::string path = (std::filesystem::temp_directory_path() / "parley-config-XXXXXX").string();
+  int fd = mkstemp(path.data());
+  close(fd);
+  std::ofstream(path) << content;
+  return path;
+}
+}  // namespace
+
+TEST(Config, SeedDefaults) {
+  auto c = std::get<ServerConfig>(parse({"4119"}));
+  EXPECT_EQ(c.port, 4119);
+  EXPECT_EQ(c.login_times, 3);
+  EXPECT_EQ(c.block_time.count(), 60);
+  EXPECT_EQ(c.timeout.count(), 1800);
+  EXPECT_EQ(c.last_hour, 60);
+  EXPECT_EQ(c.users_file, "user_pass.txt");
+  EXPECT_FALSE(c.users_file_given);
+  EXPECT_EQ(c.db_path, "parley.db");
+  EXPECT_GE(c.threads, 1u);
+}
+
+TEST(Config, FlagsOverrideDefaults) {
+  auto c = std::get<ServerConfig>(
+      parse({"--login-times", "5", "--block-time", "10", "--timeout", "30", "--last-hour", "120", "--users", "u.txt",
+             "--db", "x.db", "--welcome", "Hi!", "--threads", "3", "--password-hash-cost", "min", "0"}));
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.login_times, 5);
+  EXPECT_EQ(c.block_time.count(), 10);
+  EXPECT_EQ(c.timeout.count(), 30);
+  EXPECT_EQ(c.last_hour, 120);
+  EXPECT_EQ(c.users_file, "u.txt");
+  EXPECT_TRUE(c.users_file_given);
+  EXPECT_EQ(c.db_path, "x.db");
+  EXPECT_EQ(c.welcome, "Hi!");
+  EXPECT_EQ(c.threads, 3u);
+  EXPECT_EQ(c.hash_cost, parley::core::HashCost::minimal);
+}
+
+TEST(Config, BadInputExitsWithTwo) {
+  EXPECT_EQ(exit_code({}), 2);                       // no port
+  EXPECT_EQ(exit_code({"65536"}), 2);
+  EXPECT_EQ(exit_code({"port"}), 2);
+  EXPECT_EQ(exit_code({"--nope", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--timeout", "0", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--login-times", "x", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--password-hash-cost", "cheap", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--config", "/nonexistent/parley.toml", "4119"}), 2);
+}
+
+TEST(Config, HelpExitsWithZero) { EXPECT_EQ(exit_code({"--help"}), 0); }
+
+TEST(Config, TomlFillsWhatTheCommandLineLeavesOut) {
+  auto path = write_temp("timeout = 42\nwelcome = \"From TOML\"\nblock-time = 7\nusers = \"accounts.txt\"\n");
+  auto c = std::get<ServerConfig>(parse({"--config", path, "--block-time", "9", "4119"}));
+  EXPECT_EQ(c.timeout.count(), 42);
+  EXPECT_EQ(c.welcome, "From TOML");
+  EXPECT_EQ(c.block_time.count(), 9);  // the command line wins
+  EXPECT_EQ(c.users_file, "accounts.txt");
+  EXPECT_TRUE(c.users_file_given);
+  std::filesystem::remove(path);
+}
+
+TEST(Config, TomlErrorsAreRejected) {
+  auto unknown = write_temp("colour = \"blue\"\n");
+  EXPECT_EQ(exit_code({"--config", unknown, "4119"}), 2);
+  auto wrong_type = write_temp("timeout = \"long\"\n");
+  EXPECT_EQ(exit_code({"--config", wrong_type, "4119"}), 2);
+  auto broken = write_temp("timeout = \n");
+  EXPECT_EQ(exit_code({"--config", broken, "4119"}), 2);
+  for (auto& p : {unknown, wrong_type, broken}) std::filesystem::remove(p);
+}

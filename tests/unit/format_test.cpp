@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "proto/classic/format.hpp"
+
+using namespace parley;
+using namespace parley::proto::classic;
+
+TEST(Format, LiveMessages) {
+  core::ChatMessage m{"columbia", "hello", core::MessageKind::private_message, {}};
+  EXPECT_EQ(live_message(m), "columbia: hello <private message>\n");
+  m.kind = core::MessageKind::broadcast;
+  EXPECT_EQ(live_message(m), "columbia: hello <broadcast message>\n");
+}
+
+TEST(Format, OfflineMessagesCarryLocalTime) {
+  const char* old = getenv("TZ");
+  std::string saved = old ? old : "";
+  setenv("TZ", "UTC", 1);
+  tzset();
+  // 2026-11-23 14:05:59 UTC
+  core::ChatMessage m{"columbia", "hello", core::MessageKind::private_message,
+                      core::TimePoint{std::chrono::seconds(1795442759)}};
+  EXPECT_EQ(offline_message(m), "[2026-11-23 14:05] columbia: hello <private message>\n");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
+  tzset();
+}
+
+TEST(Format, UserLists) {
+  EXPECT_EQ(who_else({}), "The currently online users are:\n(Not found)\n");
+  EXPECT_EQ(who_last(10, {{"facebook", "An website"}, {"seas", ""}}),
+            "The users that are online in the last 10 minutes are:\nfacebook   <An website>\nseas\n");
+}
+
+TEST(Format, NoticesKeepTheirExactWording) {
+  EXPECT_EQ(receiver_offline("seas"),
+            "(Receiver seas is currently offline, message will be delivered when they log in next time)\n");
+  EXPECT_EQ(users_offline(3), "(3 users are currently offline, message will be delivered when they log in next time)\n");
+  EXPECT_EQ(welcome_line("Welcome to simple chat server!"), "Login successful, Welcome to simple chat server!\n");
+}
+
+TEST(Format, EchoedInputIsSanitised) {
+  EXPECT_EQ(unknown_command("\x1b[2Jboom"), "Error: unknown command 'boom'; type 'help' for the list of commands\n");
+  EXPECT_EQ(no_such_user("a\x07" "b"), "Error: no such user: ab\n");
+  EXPECT_NE(blocked_now("bob", std::chrono::seconds(60)).find("blocked"), std::string::npos);
+  EXPECT_NE(still_blocked("bob", std::chrono::seconds(42)).find("42 seconds"), std::string::npos);
+}
