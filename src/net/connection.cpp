@@ -53,8 +53,13 @@ asio::awaitable<ReadResult> Connection::read_line() {
     }
     if (closed_) co_return ReadResult{};
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
+    if (ec == asio::error::eof) {
+      // A half-close ("nc -N", a script's end of input): answer what came first.
+      close_after_flush();
+      co_return ReadResult{};
+    }
     if (ec) {
-      if (!closing_) close();
+      close();
       co_return ReadResult{};
     }
     framer_.feed(std::string_view(read_buffer_.data(), n));
@@ -68,14 +73,22 @@ bool Connection::send(std::shared_ptr<const std::string> bytes) {
     close();
     return false;
   }
+  enqueue(std::move(bytes));
+  return true;
+}
+
+bool Connection::reply(std::string_view text) {
+  if (closed_ || closing_) return false;
+  enqueue(std::make_shared<const std::string>(text));
+  return true;
+}
+
+void Connection::enqueue(std::shared_ptr<const std::string> bytes) {
   queued_bytes_ += bytes->size();
   enqueued_total_ += bytes->size();
   queue_.push_back(std::move(bytes));
   writer_wake_.cancel();
-  return true;
 }
-
-bool Connection::send(std::string_view text) { return send(std::make_shared<const std::string>(text)); }
 
 asio::awaitable<bool> Connection::drain() {
   auto target = enqueued_total_;

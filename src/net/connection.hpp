@@ -46,10 +46,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   asio::awaitable<ReadResult> read_line();
 
-  // Queues bytes for the writer. When the queue would pass its bound, the
-  // connection is closed instead and false returned.
+  // Queues bytes from other users for the writer. When the queue would pass
+  // its bound the reader is too slow: the connection is closed instead and
+  // false returned.
   bool send(std::shared_ptr<const std::string> bytes);
-  bool send(std::string_view text);
+  // Queues a reply to this peer's own request. Replies are not cut off:
+  // they are bounded by the caller waiting for drain() before reading more.
+  bool reply(std::string_view text);
+  // True when the caller should drain() before producing more replies.
+  bool backlogged() const { return queued_bytes_ >= limits_.max_queue_bytes / 2; }
   // Waits until everything queued so far is written; false when the
   // connection closed first.
   asio::awaitable<bool> drain();
@@ -64,6 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   asio::awaitable<void> write_loop();
+  void enqueue(std::shared_ptr<const std::string> bytes);
   void wake_all();
 
   tcp::socket socket_;

@@ -59,7 +59,7 @@ void Session::shutdown() {
   });
 }
 
-void Session::send(std::string_view text) { connection_->send(text); }
+void Session::send(std::string_view text) { connection_->reply(text); }
 
 void Session::send_message(const core::EnvelopePtr& envelope) { connection_->send(encode(envelope)); }
 
@@ -149,13 +149,14 @@ asio::awaitable<bool> Session::login() {
       connection_->close_after_flush();
       co_return false;
     }
-    send(kPasswordPrompt);
-    auto password_line = co_await read_line();
-    if (password_line.status == net::ReadStatus::closed) co_return false;
-    if (password_line.status == net::ReadStatus::too_long) {
+    net::ReadResult password_line;
+    for (;;) {
+      send(kPasswordPrompt);
+      password_line = co_await read_line();
+      if (password_line.status != net::ReadStatus::too_long) break;
       send(line_too_long(context_.settings.max_line));
-      continue;
     }
+    if (password_line.status == net::ReadStatus::closed) co_return false;
     // Argon2id is slow on purpose: it runs on the hashing pool, not here.
     // (Named, not a temporary in the co_await: g++ 12 mishandles temporaries
     // with destructors there.)
@@ -200,7 +201,10 @@ asio::awaitable<void> Session::deliver_mailbox() {
     if (!p.messages.empty()) {
       if (!header_sent) send(kOfflineHeader);
       header_sent = true;
-      for (auto& m : p.messages) send(offline_message(m.message));
+      for (auto& m : p.messages) {
+        send(offline_message(m.message));
+        if (connection_->backlogged() && !co_await connection_->drain()) co_return;
+      }
       // Only what reached the connection leaves the mailbox.
       if (!co_await connection_->drain()) co_return;
     }
@@ -224,6 +228,8 @@ asio::awaitable<bool> Session::await_stored(Start start) {
 asio::awaitable<void> Session::command_loop() {
   for (;;) {
     send(kCommandPrompt);
+    // A peer that does not read its replies is not served more of them.
+    if (connection_->backlogged() && !co_await connection_->drain()) co_return;
     auto line = co_await read_line();
     if (line.status == net::ReadStatus::closed || !connection_->is_open()) co_return;
     if (line.status == net::ReadStatus::too_long) {
