@@ -10,29 +10,8 @@
 namespace parley::test {
 namespace {
 
-const std::string kPrompt = "Command: ";
 
-class ServerCommands : public ::testing::Test {
- protected:
-  void start(std::vector<std::string> args = {}) {
-    dir_.write("user_pass.txt", demo_users());
-    server_ = std::make_unique<ServerProcess>(dir_.path(), std::move(args));
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<LineClient> user(const std::string& name, const std::string& password) {
-    auto c = std::make_unique<LineClient>(port());
-    std::string out = c->login(name, password);
-    EXPECT_NE(out.find("Login successful"), std::string::npos) << name << ": " << out;
-    return c;
-  }
-  static void logout(LineClient& c) {
-    c.send_line("logout");
-    EXPECT_EQ(c.read_until_closed(), "Logging off\n");
-  }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
-};
+using ServerCommands = ServerFixture;
 
 TEST_F(ServerCommands, EmptyLineGetsPromptAlone) {
   start();

@@ -18,7 +18,6 @@ namespace {
 
 using support::count_of;
 
-const std::string kPrompt = "Command: ";
 
 std::string offline_line(const std::string& user) {
   return "(Receiver " + user + " is currently offline, message will be delivered when they log in next time)\n";

@@ -16,22 +16,10 @@ namespace {
 
 using support::count_of;
 
-const std::string kPrompt = "Command: ";
 const std::string kTooLong = "Error: line too long (limit 8192 bytes); it was discarded\n";
 
-class ServerLimits : public ::testing::Test {
+class ServerLimits : public ServerFixture {
  protected:
-  void start(std::vector<std::string> args = {}) {
-    dir_.write("user_pass.txt", demo_users());
-    server_ = std::make_unique<ServerProcess>(dir_.path(), std::move(args));
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<LineClient> user(const std::string& name, const std::string& password) {
-    auto c = std::make_unique<LineClient>(port());
-    std::string out = c->login(name, password);
-    EXPECT_NE(out.find("Login successful"), std::string::npos) << name << ": " << out;
-    return c;
-  }
   // Half-closes `c` and reads to the end: the server has then seen all it was sent.
   static std::string finish(LineClient& c) {
     ::shutdown(c.fd(), SHUT_WR);
@@ -42,9 +30,6 @@ class ServerLimits : public ::testing::Test {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
         << "parleyd did not survive: status " << status << "\n" << server_->log();
   }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(ServerLimits, LineOver8KiBIsDiscardedAndConnectionStaysUsable) {

@@ -12,13 +12,8 @@ namespace {
 
 const std::string kBad = "Error: invalid username or password\n";
 
-class ServerLogin : public ::testing::Test {
+class ServerLogin : public ServerFixture {
  protected:
-  void start(std::vector<std::string> args = {}) {
-    dir_.write("user_pass.txt", demo_users());
-    server_ = std::make_unique<ServerProcess>(dir_.path(), std::move(args));
-  }
-  unsigned short port() const { return server_->port(); }
 
   // One failed attempt on a connection at the Username prompt; returns what
   // the server answered up to the next prompt or the close.
@@ -30,9 +25,6 @@ class ServerLogin : public ::testing::Test {
     std::string rest = c.expect("\n");
     return "Error: " + rest;
   }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 // The <s> of a whole text "<head><s><tail>", or -1.

@@ -15,7 +15,6 @@ namespace {
 
 using support::count_of;
 
-const std::string kPrompt = "Command: ";
 const std::string kWelcome = "Login successful, Welcome to simple chat server!\n";
 
 std::string offline_line(const std::string& user) {
@@ -26,21 +25,8 @@ std::string users_offline(int n) {
   return "(" + std::to_string(n) + " users are currently offline, message will be delivered when they log in next time)\n";
 }
 
-class ServerMessages : public ::testing::Test {
+class ServerMessages : public ServerFixture {
  protected:
-  void start(std::vector<std::string> args = {}) {
-    dir_.write("user_pass.txt", demo_users());
-    server_ = std::make_unique<ServerProcess>(dir_.path(), std::move(args));
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<LineClient> user(const std::string& name, const std::string& password,
-                                   std::string* login_output = nullptr) {
-    auto c = std::make_unique<LineClient>(port());
-    std::string out = c->login(name, password);
-    EXPECT_NE(out.find("Login successful"), std::string::npos) << name << ": " << out;
-    if (login_output) *login_output = out;
-    return c;
-  }
   // Logs in, returns the lines between the welcome line and the prompt, logs out.
   std::string mailbox_of(const std::string& name, const std::string& password) {
     std::string out;
@@ -52,13 +38,6 @@ class ServerMessages : public ::testing::Test {
     out.resize(out.size() - kPrompt.size());
     return out;
   }
-  static void logout(LineClient& c) {
-    c.send_line("logout");
-    EXPECT_EQ(c.read_until_closed(), "Logging off\n");
-  }
-
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
 };
 
 // "[YYYY-MM-DD HH:MM] " stripped from each line of a mailbox; fails on lines
