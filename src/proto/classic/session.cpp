@@ -75,12 +75,20 @@ asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
   touch(context_.settings.login_timeout);
   asio::co_spawn(executor_, [self] { return self->watchdog(); }, asio::detached);
-  if (co_await login()) {
-    touch(context_.settings.idle_timeout);
-    co_await deliver_mailbox();
-    if (connection_->is_open()) co_await command_loop();
-    context_.chat.leave(user_, this);
+  bool joined = false;
+  try {
+    if (co_await login()) {
+      touch(context_.settings.idle_timeout);
+      joined = true;  // deliver_mailbox() joins before its first suspension
+      co_await deliver_mailbox();
+      if (connection_->is_open()) co_await command_loop();
+    }
+  } catch (const std::exception& e) {
+    // One connection's failure (say, out of memory) must not end the server.
+    spdlog::error("session failed from={}: {}", connection_->peer(), e.what());
+    connection_->close();
   }
+  if (joined) context_.chat.leave(user_, this);
   end(connection_->cut_off_slow() ? End::slow : end_);
   finished_ = true;
   deadline_.cancel();
