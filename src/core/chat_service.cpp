@@ -1,6 +1,8 @@
 #include "core/chat_service.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -16,31 +18,50 @@ void ChatService::load() {
   for (auto& r : records) accounts_[r.name] = Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen};
 }
 
-ImportStats ChatService::import_users(const std::vector<UserEntry>& entries) {
-  ImportStats stats;
-  for (const auto& entry : entries) {
-    std::optional<Account> existing;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = accounts_.find(entry.name);
-      if (it != accounts_.end()) existing = it->second;
-    }
-    if (!existing) {
-      auto record = store_.create_account(entry.name, hash_password(entry.password, settings_.hash_cost));
-      std::lock_guard lock(mutex_);
-      accounts_[entry.name] = Account{record.id, record.password_hash, {}, {}};
-      ++stats.created;
-    } else if (!verify_password(existing->password_hash, entry.password) ||
-               needs_rehash(existing->password_hash, settings_.hash_cost)) {
-      auto hash = hash_password(entry.password, settings_.hash_cost);
-      store_.update_password(existing->id, hash);
-      std::lock_guard lock(mutex_);
-      accounts_[entry.name].password_hash = hash;
-      ++stats.updated;
-    } else {
-      ++stats.unchanged;
-    }
+ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std::size_t threads) {
+  std::unordered_map<std::string, Account> existing;
+  {
+    std::lock_guard lock(mutex_);
+    existing = accounts_;
   }
+  // Argon2id is slow on purpose: verify and hash the lines in parallel.
+  std::vector<std::optional<std::string>> new_hash(entries.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < entries.size();) {
+      const auto& e = entries[i];
+      auto it = existing.find(e.name);
+      bool current = it != existing.end() && verify_password(it->second.password_hash, e.password) &&
+                     !needs_rehash(it->second.password_hash, settings_.hash_cost);
+      if (!current) new_hash[i] = hash_password(e.password, settings_.hash_cost);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t t = 1; t < std::max<std::size_t>(threads, 1); ++t) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+
+  ImportStats stats;
+  std::vector<store::Store::NewAccount> created;
+  std::vector<store::Store::PasswordChange> changed;
+  std::vector<std::string> changed_names;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!new_hash[i]) {
+      ++stats.unchanged;
+      continue;
+    }
+    auto it = existing.find(entries[i].name);
+    if (it == existing.end())
+      created.push_back({entries[i].name, *new_hash[i]});
+    else
+      changed.push_back({it->second.id, *new_hash[i]}), changed_names.push_back(it->first);
+  }
+  stats.created = created.size();
+  stats.updated = changed.size();
+  auto records = store_.save_accounts(std::move(created), changed);
+  std::lock_guard lock(mutex_);
+  for (auto& r : records) accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}};
+  for (std::size_t i = 0; i < changed.size(); ++i) accounts_[changed_names[i]].password_hash = changed[i].password_hash;
   return stats;
 }
 

@@ -67,9 +67,10 @@ class ChatService {
   ChatService(const ChatService&) = delete;
   ChatService& operator=(const ChatService&) = delete;
 
-  // Start-up (blocking): read the accounts, then apply the accounts file.
+  // Start-up (blocking): read the accounts, then apply the accounts file,
+  // hashing on `threads` threads.
   void load();
-  ImportStats import_users(const std::vector<UserEntry>& entries);
+  ImportStats import_users(const std::vector<UserEntry>& entries, std::size_t threads = 1);
 
   // --- Login -------------------------------------------------------------
   std::optional<std::chrono::seconds> blocked_for(std::string_view user, std::string_view address);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <thread>
 
 #include "core/user_file.hpp"
 #include "net/connection.hpp"
@@ -40,7 +41,7 @@ std::string describe(const tcp::endpoint& ep) {
   return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
 }
 
-void import_users(core::ChatService& chat, const ServerConfig& config) {
+void import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config) {
   std::ifstream in(config.users_file, std::ios::binary);
   if (!in) {
     if (config.users_file_given) throw std::runtime_error("cannot read users file " + config.users_file);
@@ -50,7 +51,17 @@ void import_users(core::ChatService& chat, const ServerConfig& config) {
   std::stringstream content;
   content << in.rdbuf();
   auto entries = core::parse_user_file(content.str(), config.users_file);
-  auto stats = chat.import_users(entries);
+  // Checking every line costs one Argon2id verification each. A file that is
+  // the same as at the last import (same cost setting too) is recognised by
+  // one Argon2id verification of the whole file, kept like a password.
+  std::string fingerprint = std::to_string(static_cast<int>(config.hash_cost)) + "\n" + content.str();
+  auto previous = store.get_setting("users_file_fingerprint");
+  if (previous && core::verify_password(*previous, fingerprint)) {
+    spdlog::info("{} unchanged since the last import", config.users_file);
+    return;
+  }
+  auto stats = chat.import_users(entries, std::max(1u, std::thread::hardware_concurrency()));
+  store.put_setting("users_file_fingerprint", core::hash_password(fingerprint, config.hash_cost));
   spdlog::info("imported {}: {} created, {} updated, {} unchanged", config.users_file, stats.created, stats.updated,
                stats.unchanged);
 }
@@ -62,7 +73,7 @@ Server::Server(ServerConfig config)
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_));
   chat_->load();
-  import_users(*chat_, config_);
+  import_users(*chat_, *store_, config_);
   proto::classic::SessionSettings session;
   session.welcome = config_.welcome;
   session.login_timeout = config_.login_timeout;

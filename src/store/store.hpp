@@ -70,8 +70,20 @@ class Store {
 
   // Blocking calls, for start-up and tests only.
   virtual std::vector<AccountRecord> load_accounts() = 0;
-  virtual AccountRecord create_account(const std::string& name, const std::string& password_hash) = 0;
-  virtual void update_password(AccountId id, const std::string& password_hash) = 0;
+  // Creates and updates accounts in one transaction; returns the created ones.
+  struct NewAccount {
+    std::string name;
+    std::string password_hash;
+  };
+  struct PasswordChange {
+    AccountId id = 0;
+    std::string password_hash;
+  };
+  virtual std::vector<AccountRecord> save_accounts(std::vector<NewAccount> created,
+                                                   std::vector<PasswordChange> changed) = 0;
+  // Small named values the server keeps for itself.
+  virtual std::optional<std::string> get_setting(const std::string& key) = 0;
+  virtual void put_setting(const std::string& key, const std::string& value) = 0;
   // Returns once everything submitted before has been committed.
   virtual void flush() = 0;
 

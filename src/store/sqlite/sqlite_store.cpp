@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS broadcast_seen(
   message_id INTEGER NOT NULL,
   PRIMARY KEY(account_id, message_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 PRAGMA user_version = 1;
 )sql";
 
@@ -184,25 +188,45 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
   });
 }
 
-AccountRecord SqliteStore::create_account(const std::string& name, const std::string& password_hash) {
-  return call<AccountRecord>([name, password_hash](sqlite::Database& db) {
-    // A new account starts past every existing broadcast.
-    db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)")
-        .bind(1, name)
-        .bind(2, password_hash)
-        .bind(3, max_message_id(db))
-        .run();
-    AccountRecord r;
-    r.id = db.last_insert_id();
-    r.name = name;
-    r.password_hash = password_hash;
-    return r;
+std::vector<AccountRecord> SqliteStore::save_accounts(std::vector<NewAccount> created,
+                                                      std::vector<PasswordChange> changed) {
+  return call<std::vector<AccountRecord>>(
+      [created = std::move(created), changed = std::move(changed)](sqlite::Database& db) {
+        std::vector<AccountRecord> out;
+        // A new account starts past every existing broadcast.
+        MessageId cursor = max_message_id(db);
+        auto& insert = db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)");
+        for (const auto& a : created) {
+          insert.bind(1, a.name).bind(2, a.password_hash).bind(3, cursor).run();
+          AccountRecord r;
+          r.id = db.last_insert_id();
+          r.name = a.name;
+          r.password_hash = a.password_hash;
+          out.push_back(std::move(r));
+        }
+        auto& update = db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1");
+        for (const auto& c : changed) update.bind(1, c.id).bind(2, c.password_hash).run();
+        return out;
+      });
+}
+
+std::optional<std::string> SqliteStore::get_setting(const std::string& key) {
+  return call<std::optional<std::string>>([key](sqlite::Database& db) {
+    auto& st = db.prepare("SELECT value FROM settings WHERE key = ?1");
+    st.bind(1, key);
+    std::optional<std::string> value;
+    if (st.step()) value = st.text(0);
+    st.reset();
+    return value;
   });
 }
 
-void SqliteStore::update_password(AccountId id, const std::string& password_hash) {
-  call<Done>([id, password_hash](sqlite::Database& db) {
-    db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1").bind(1, id).bind(2, password_hash).run();
+void SqliteStore::put_setting(const std::string& key, const std::string& value) {
+  call<Done>([key, value](sqlite::Database& db) {
+    db.prepare("INSERT INTO settings(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
     return Done{};
   });
 }

@@ -21,8 +21,10 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   std::vector<AccountRecord> load_accounts() override;
-  AccountRecord create_account(const std::string& name, const std::string& password_hash) override;
-  void update_password(AccountId id, const std::string& password_hash) override;
+  std::vector<AccountRecord> save_accounts(std::vector<NewAccount> created,
+                                           std::vector<PasswordChange> changed) override;
+  std::optional<std::string> get_setting(const std::string& key) override;
+  void put_setting(const std::string& key, const std::string& value) override;
   void flush() override;
 
   void set_intro(AccountId id, std::string intro, Callback<Done> done) override;

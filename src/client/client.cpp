@@ -1,0 +1,102 @@
+#include "client/client.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "client/connect.hpp"
+#include "client/interactive.hpp"
+#include "client/line_editor.hpp"
+#include "client/scripted.hpp"
+#include "client/session.hpp"
+
+namespace parley::client {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::chrono::seconds kConnectTimeout{15};
+
+// Asio makes standard input non-blocking, and a terminal shares that flag
+// with the shell; put it back on the way out.
+class FileStatusFlagsGuard {
+ public:
+  explicit FileStatusFlagsGuard(int fd) : fd_(fd), flags_(::fcntl(fd, F_GETFL)) {}
+  ~FileStatusFlagsGuard() {
+    if (flags_ >= 0) ::fcntl(fd_, F_SETFL, flags_);
+  }
+  FileStatusFlagsGuard(const FileStatusFlagsGuard&) = delete;
+  FileStatusFlagsGuard& operator=(const FileStatusFlagsGuard&) = delete;
+
+ private:
+  int fd_;
+  int flags_;
+};
+
+// Returns the connected socket, or prints why not.
+std::optional<tcp::socket> connect(asio::io_context& io, const Options& options) {
+  std::optional<tcp::socket> socket;
+  std::exception_ptr failure;
+  auto attempt = [&]() -> asio::awaitable<void> {
+    socket.emplace(co_await connect_to_server(options.host, options.port, kConnectTimeout));
+  };
+  asio::co_spawn(io, attempt(), [&](std::exception_ptr error) { failure = error; });
+  io.run();
+  io.restart();
+  if (!failure) return socket;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const ConnectError& error) {
+    std::fprintf(stderr, "parley: %s\n", error.what());
+    if (error.timed_out()) {
+      // The lookup thread cannot be stopped and io_context would wait for it.
+      std::fflush(stderr);
+      std::_Exit(kExitFailure);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> password_from_environment(const Options& options) {
+  const char* password = std::getenv("PARLEY_PASSWORD");
+  if (!options.user || password == nullptr) return std::nullopt;
+  return std::string(password);
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+template <typename FrontendType, typename... Args>
+int converse(asio::io_context& io, Session& session, Args&&... args) {
+  FrontendType frontend(io, session, std::forward<Args>(args)...);
+  frontend.start();
+  session.start(frontend);
+  io.run();
+  return frontend.exit_status();
+}
+
+}  // namespace
+
+int run_client(const Options& options) {
+  std::setlocale(LC_ALL, "");  // readline needs it for UTF-8 input
+  FileStatusFlagsGuard stdin_flags(STDIN_FILENO);
+  asio::io_context io;
+  auto socket = connect(io, options);
+  if (!socket) return kExitFailure;
+
+  Session session(std::move(*socket), Conversation(options.user, password_from_environment(options)));
+  Palette palette(colours_wanted(is_terminal(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM")));
+  if (is_terminal(STDIN_FILENO)) {
+    return converse<InteractiveFrontend>(io, session, palette, default_history_file());
+  }
+  return converse<ScriptedFrontend>(io, session, palette);
+}
+
+}  // namespace parley::client

@@ -1,0 +1,39 @@
+#include "client/conversation.hpp"
+
+namespace parley::client {
+
+std::string_view trim(std::string_view line) {
+  constexpr std::string_view kBlank = " \t\r";
+  auto first = line.find_first_not_of(kBlank);
+  if (first == std::string_view::npos) return {};
+  auto last = line.find_last_not_of(kBlank);
+  return line.substr(first, last - first + 1);
+}
+
+Conversation::Conversation(std::optional<std::string> user, std::optional<std::string> password)
+    : auto_user_(std::move(user)), auto_password_(std::move(password)) {}
+
+std::optional<std::string> Conversation::on_prompt(Prompt prompt) {
+  prompt_ = prompt;
+  if (prompt == Prompt::Command) logged_in_ = true;
+  std::optional<std::string> answer;
+  if (prompt == Prompt::Username && auto_user_) {
+    answer = std::move(auto_user_);
+    auto_user_.reset();
+    password_follows_auto_user_ = true;
+    return answer;
+  }
+  if (prompt == Prompt::Password && password_follows_auto_user_ && auto_password_) {
+    answer = std::move(auto_password_);
+    auto_password_.reset();
+  }
+  password_follows_auto_user_ = false;
+  return answer;
+}
+
+void Conversation::on_line_sent(std::string_view line) {
+  if (prompt_ == Prompt::Username) username_ = std::string(trim(line));
+  if (prompt_ == Prompt::Command && trim(line) == "logout") logout_sent_ = true;
+}
+
+}  // namespace parley::client

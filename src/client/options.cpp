@@ -1,0 +1,85 @@
+#include "client/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace parley::client {
+
+namespace {
+
+constexpr const char* kDescription = "parley: the terminal client of the parley chat server (parleyd).";
+
+constexpr const char* kFooter = R"(
+Logging in:
+  The server asks for a username and a password. With --user NAME the
+  username is answered for you, and the password is taken from the
+  PARLEY_PASSWORD environment variable when it is set, otherwise from the
+  prompt. A password is never accepted on the command line.
+
+Interactive use (standard input is a terminal):
+  Line editing and history (Up/Down, Ctrl+A/Ctrl+E, Ctrl+R), kept in
+  ~/.parley_history. Tab completes commands and user names. Messages that
+  arrive while you type appear above the line you are typing.
+  Ctrl+C or Ctrl+D logs out and quits.
+
+Scripted use (standard input is not a terminal):
+  Each input line answers the server's next prompt; everything the server
+  sends is printed. At the end of input parley waits for the last reply,
+  logs out and exits, e.g.
+    printf 'alice\nsecret\nwhoelse\n' | parley localhost 4119
+
+Environment:
+  PARLEY_PASSWORD  password used with --user
+  NO_COLOR         when set and not empty, no colours
+  HOME             where .parley_history is kept
+
+Exit status:
+  0 after logging out, 1 when the connection failed or was lost or the
+  login was not completed, 2 for a bad command line.)";
+
+std::string strip_brackets(std::string host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
+  return host;
+}
+
+}  // namespace
+
+std::variant<Options, int> parse_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{kDescription, "parley"};
+  app.footer(kFooter);
+  app.get_formatter()->column_width(24);
+
+  Options options;
+  int port = 0;
+  std::string user;
+  app.add_option("host", options.host, "Server address: IPv4, IPv6 or host name")->required();
+  app.add_option("port", port, "Server port")->required()->check(CLI::Range(1, 65535));
+  auto* user_option =
+      app.add_option("-u,--user", user, "Log in as NAME without the username prompt")->type_name("NAME");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err << "parley: " << e.what() << " (see parley --help)\n";
+    return kExitUsage;
+  }
+  if (options.host.empty()) {
+    err << "parley: the host must not be empty (see parley --help)\n";
+    return kExitUsage;
+  }
+  if (user_option->count() > 0) {
+    if (user.empty() || user.find_first_of(" \t\r\n") != std::string::npos) {
+      err << "parley: --user needs a name without spaces\n";
+      return kExitUsage;
+    }
+    options.user = user;
+  }
+  options.host = strip_brackets(options.host);
+  options.port = std::to_string(port);
+  return options;
+}
+
+}  // namespace parley::client
