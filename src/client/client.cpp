@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cerrno>
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,14 @@ std::optional<std::string> password_from_environment(const Options& options) {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
+// A closed standard stream would be reused by the next descriptor opened
+// (the socket, say), and reading "stdin" would read the server.
+void ensure_standard_streams_open() {
+  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) ::open("/dev/null", O_RDWR);
+  }
+}
+
 template <typename FrontendType, typename... Args>
 int converse(asio::io_context& io, Session& session, Args&&... args) {
   FrontendType frontend(io, session, std::forward<Args>(args)...);
@@ -85,6 +94,7 @@ int converse(asio::io_context& io, Session& session, Args&&... args) {
 }  // namespace
 
 int run_client(const Options& options) {
+  ensure_standard_streams_open();
   std::setlocale(LC_ALL, "");  // readline needs it for UTF-8 input
   FileStatusFlagsGuard stdin_flags(STDIN_FILENO);
   asio::io_context io;

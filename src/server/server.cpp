@@ -70,6 +70,7 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)), hash_pool_(std::max<std::size_t>(1, config_.threads / 2)), pool_(config_.threads) {
+  spdlog::info("parleyd {} starting: db={} threads={}", PARLEY_VERSION, config_.db_path, config_.threads);
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_));
   chat_->load();
