@@ -1,5 +1,6 @@
 #include "client/interactive.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -65,14 +66,22 @@ asio::awaitable<void> InteractiveFrontend::handle_signals() {
     if (signal_number == SIGWINCH) {
       editor_.resize();
     } else if (signal_number == SIGTSTP) {
-      editor_.suspend();
-      ::raise(SIGSTOP);  // continues here after `fg`
-      editor_.resume();
+      suspend_until_continued();
     } else {
       editor_.abandon_line();
       quit();
     }
   }
+}
+
+void InteractiveFrontend::suspend_until_continued() {
+  editor_.suspend();
+  // The shell gets its terminal back as it was, blocking reads included.
+  int flags = ::fcntl(STDIN_FILENO, F_GETFL);
+  if (flags >= 0) ::fcntl(STDIN_FILENO, F_SETFL, flags & ~O_NONBLOCK);
+  ::raise(SIGSTOP);  // continues here after `fg`
+  if (flags >= 0) ::fcntl(STDIN_FILENO, F_SETFL, flags);
+  editor_.resume();
 }
 
 void InteractiveFrontend::quit() {

@@ -34,6 +34,7 @@ class InteractiveFrontend : public Frontend {
  private:
   boost::asio::awaitable<void> read_keys();
   boost::asio::awaitable<void> handle_signals();
+  void suspend_until_continued();
   void quit();
 
   Session& session_;

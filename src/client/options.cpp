@@ -9,8 +9,7 @@ namespace {
 
 constexpr const char* kDescription = "parley: the terminal client of the parley chat server (parleyd).";
 
-constexpr const char* kFooter = R"(
-Logging in:
+constexpr const char* kFooter = R"(Logging in:
   The server asks for a username and a password. With --user NAME the
   username is answered for you, and the password is taken from the
   PARLEY_PASSWORD environment variable when it is set, otherwise from the
@@ -52,8 +51,11 @@ std::variant<Options, int> parse_options(int argc, const char* const* argv, std:
   Options options;
   int port = 0;
   std::string user;
-  app.add_option("host", options.host, "Server address: IPv4, IPv6 or host name")->required();
-  app.add_option("port", port, "Server port")->required()->check(CLI::Range(1, 65535));
+  app.add_option("host", options.host, "Server address: IPv4, IPv6 or host name")->required()->type_name("HOST");
+  app.add_option("port", port, "Server port, 1 to 65535")
+      ->required()
+      ->type_name("PORT")
+      ->check(CLI::Range(1, 65535).description(""));
   auto* user_option =
       app.add_option("-u,--user", user, "Log in as NAME without the username prompt")->type_name("NAME");
 

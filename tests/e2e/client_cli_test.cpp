@@ -147,6 +147,19 @@ TEST_F(ClientScripted, InputEndingBeforeLoginFails) {
   EXPECT_EQ(result.err, "parley: the input ended before the login was complete\n");
 }
 
+// A server that closes after the first failed login.
+class ClientScriptedStrictServer : public ClientTest {
+ protected:
+  void SetUp() override { start_server({"--login-times", "1"}); }
+};
+
+TEST_F(ClientScriptedStrictServer, ServerClosingTheConnectionIsReported) {
+  auto result = run_command(client_command(), "alice\nwrong\nalice\nsecret\n");
+  EXPECT_EQ(exit_code(result.status), 1);
+  EXPECT_NE(result.out.find("Error: too many failed attempts"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err, "Disconnected\n");
+}
+
 TEST_F(ClientScripted, EmptyInputJustLeaves) {
   auto result = run_command(client_command(), "");
   EXPECT_EQ(exit_code(result.status), 1);
