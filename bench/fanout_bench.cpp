@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -95,6 +96,23 @@ class Client {
   int fd_ = -1;
   std::string buffer_;
 };
+
+// User + system CPU time the process has used, in microseconds.
+double cpu_us(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto fields = content.substr(content.rfind(')') + 2);
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (parts.size() < 15) {
+    auto next = fields.find(' ', pos);
+    parts.push_back(fields.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
+  double ticks = std::stod(parts[11]) + std::stod(parts[12]);
+  return ticks * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 long rss_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -175,6 +193,7 @@ int main(int argc, char** argv) {
               per_conn > 0 ? (1024.0 * 1024 * 1024) / per_conn : 0.0);
 
   // Fan-out: client 0 broadcasts; every other client must receive every message.
+  double cpu_before = cpu_us(pid);
   auto start = Clock::now();
   for (int m = 0; m < opt.messages; ++m) clients[0].send("broadcast message bench " + std::to_string(m) + "\n");
   const std::string tag = "<broadcast message>\n";
@@ -198,8 +217,11 @@ int main(int argc, char** argv) {
   }
   double fan_s = std::chrono::duration<double>(Clock::now() - start).count();
   double deliveries = static_cast<double>(opt.messages) * (opt.clients - 1);
+  double cpu_spent = cpu_us(pid) - cpu_before;
   std::printf("broadcast fan-out      %d messages x %d recipients in %.3f s = %.0f deliveries/s\n", opt.messages,
               opt.clients - 1, fan_s, deliveries / fan_s);
+  std::printf("server CPU             %.2f us per delivery (%.0f deliveries per CPU-second)\n",
+              cpu_spent / deliveries, deliveries / (cpu_spent / 1e6));
 
   // Latency: u1 messages u2 and waits for it to arrive, K times.
   std::vector<double> rtt;

@@ -9,8 +9,8 @@
 
 namespace parley::core {
 
-ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings)
-    : store_(store), clock_(clock), settings_(settings), lockout_(settings.lockout) {}
+ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings, Fanout* fanout)
+    : store_(store), clock_(clock), settings_(settings), fanout_(fanout), lockout_(settings.lockout) {}
 
 void ChatService::load() {
   auto records = store_.load_accounts();
@@ -165,9 +165,10 @@ ChatMessage ChatService::make_message(const std::string& from, std::string_view 
   return ChatMessage{from, std::string(text), kind, clock_.now()};
 }
 
-void ChatService::deliver(const Recipients& to, const ChatMessage& message) {
+void ChatService::deliver(Recipients to, const ChatMessage& message) {
   if (to.empty()) return;
   auto envelope = std::make_shared<const Envelope>(message);
+  if (fanout_) return fanout_->deliver(std::move(to), std::move(envelope));
   for (auto& p : to) p->deliver(envelope);
 }
 
@@ -194,7 +195,7 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
       return SendStatus::storing;
     }
   }
-  deliver(live, message);
+  deliver(std::move(live), message);
   return SendStatus::delivered;
 }
 
@@ -216,7 +217,7 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
     offline = accounts_.size() - seen_live.size() - (accounts_.count(from) ? 1 : 0);
     if (offline > 0) store_.save_broadcast(accounts_.at(from).id, message, std::move(seen_live), std::move(stored));
   }
-  deliver(live, message);
+  deliver(std::move(live), message);
   return offline;
 }
 
@@ -249,7 +250,7 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
     }
     if (!offline.empty()) store_.save_direct(std::move(offline), accounts_.at(from).id, message, std::move(stored));
   }
-  deliver(live, message);
+  deliver(std::move(live), message);
   return statuses;
 }
 

@@ -63,7 +63,8 @@ struct ImportStats {
 
 class ChatService {
  public:
-  ChatService(store::Store& store, const Clock& clock, ChatSettings settings);
+  // Without a fanout, each recipient's deliver() is called in turn.
+  ChatService(store::Store& store, const Clock& clock, ChatSettings settings, Fanout* fanout = nullptr);
   ChatService(const ChatService&) = delete;
   ChatService& operator=(const ChatService&) = delete;
 
@@ -122,16 +123,15 @@ class ChatService {
     std::string intro;
     std::optional<TimePoint> last_seen;
   };
-  using Recipients = std::vector<std::shared_ptr<Participant>>;
-
   ChatMessage make_message(const std::string& from, std::string_view text, MessageKind kind) const;
-  static void deliver(const Recipients& to, const ChatMessage& message);
+  void deliver(Recipients to, const ChatMessage& message);
   void add_connections(const std::string& user, Recipients& out) const;
   std::vector<UserSummary> summaries(std::vector<std::string> names) const;
 
   store::Store& store_;
   const Clock& clock_;
   const ChatSettings settings_;
+  Fanout* fanout_;
   mutable std::mutex mutex_;  // guards everything below; never held while sending
   std::unordered_map<std::string, Account> accounts_;
   std::unordered_map<std::string, Recipients> online_;

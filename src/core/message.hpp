@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -52,6 +53,19 @@ class Participant {
   virtual ~Participant() = default;
   // Called from any thread; must queue and return at once.
   virtual void deliver(EnvelopePtr envelope) = 0;
+  // The worker thread that owns this participant, and delivery from that
+  // thread: together they let a fan-out hand each thread one task.
+  virtual std::size_t shard() const { return 0; }
+  virtual void deliver_here(EnvelopePtr envelope) { deliver(std::move(envelope)); }
+};
+
+using Recipients = std::vector<std::shared_ptr<Participant>>;
+
+// How one message reaches many participants.
+class Fanout {
+ public:
+  virtual ~Fanout() = default;
+  virtual void deliver(Recipients recipients, EnvelopePtr envelope) = 0;
 };
 
 }  // namespace parley::core

@@ -12,7 +12,7 @@ IoPool::IoPool(std::size_t threads) {
 
 IoPool::~IoPool() { stop(); }
 
-asio::io_context& IoPool::next() { return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]; }
+std::size_t IoPool::next_index() { return next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size(); }
 
 void IoPool::start() {
   for (auto& ctx : contexts_) threads_.emplace_back([c = ctx.get()] { c->run(); });

@@ -20,7 +20,8 @@ class IoPool {
   IoPool(const IoPool&) = delete;
   IoPool& operator=(const IoPool&) = delete;
 
-  asio::io_context& next();
+  // Round-robin: the index of the context the next connection goes to.
+  std::size_t next_index();
   asio::io_context& at(std::size_t i) { return *contexts_.at(i); }
   std::size_t size() const { return contexts_.size(); }
 

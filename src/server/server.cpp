@@ -69,10 +69,13 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)), hash_pool_(std::max<std::size_t>(1, config_.threads / 2)), pool_(config_.threads) {
+    : config_(std::move(config)),
+      pool_(config_.threads),
+      fanout_(pool_),
+      hash_pool_(std::max<std::size_t>(1, config_.threads / 2)) {
   spdlog::info("parleyd {} starting: db={} threads={}", PARLEY_VERSION, config_.db_path, config_.threads);
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
-  chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_));
+  chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
   import_users(*chat_, *store_, config_);
   proto::classic::SessionSettings session;
@@ -137,7 +140,8 @@ asio::awaitable<void> Server::accept_loop(tcp::acceptor& acceptor) {
   net::ConnectionLimits limits;
   limits.max_queue_bytes = config_.max_queue;
   for (;;) {
-    auto& ctx = pool_.next();
+    std::size_t shard = pool_.next_index();
+    auto& ctx = pool_.at(shard);
     auto [ec, socket] = co_await acceptor.async_accept(ctx, use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
@@ -148,7 +152,7 @@ asio::awaitable<void> Server::accept_loop(tcp::acceptor& acceptor) {
       continue;
     }
     auto connection = std::make_shared<net::Connection>(std::move(socket), limits);
-    auto session = std::make_shared<proto::classic::Session>(connection, *context_);
+    auto session = std::make_shared<proto::classic::Session>(connection, *context_, shard);
     asio::post(ctx, [session] { session->start(); });
   }
 }

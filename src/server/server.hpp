@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "net/io_pool.hpp"
 #include "net/session_registry.hpp"
+#include "net/sharded_fanout.hpp"
 #include "proto/classic/session.hpp"
 #include "server/config.hpp"
 #include "store/store.hpp"
@@ -38,11 +39,12 @@ class Server {
   ServerConfig config_;
   core::SystemClock clock_;
   std::unique_ptr<store::Store> store_;
+  net::IoPool pool_;
+  net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
   boost::asio::thread_pool hash_pool_;
   net::SessionRegistry registry_;
   std::unique_ptr<proto::classic::SessionContext> context_;
-  net::IoPool pool_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::unique_ptr<boost::asio::signal_set> signals_;
 };

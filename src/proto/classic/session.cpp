@@ -29,10 +29,11 @@ std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) {
 
 }  // namespace
 
-Session::Session(std::shared_ptr<net::Connection> connection, SessionContext& context)
+Session::Session(std::shared_ptr<net::Connection> connection, SessionContext& context, std::size_t shard)
     : connection_(std::move(connection)),
       context_(context),
       executor_(connection_->executor()),
+      shard_(shard),
       deadline_(executor_) {}
 
 void Session::start() {
@@ -42,12 +43,16 @@ void Session::start() {
 }
 
 void Session::deliver(core::EnvelopePtr envelope) {
-  asio::post(executor_, [self = shared_from_this(), envelope = std::move(envelope)] {
-    if (!self->connection_->is_open()) return;
-    if (!self->holding_live_) return self->send_message(envelope);
-    if (self->held_.size() >= kMaxHeldMessages) return self->connection_->close();
-    self->held_.push_back(envelope);
+  asio::post(executor_, [self = shared_from_this(), envelope = std::move(envelope)]() mutable {
+    self->deliver_here(std::move(envelope));
   });
+}
+
+void Session::deliver_here(core::EnvelopePtr envelope) {
+  if (!connection_->is_open()) return;
+  if (!holding_live_) return send_message(envelope);
+  if (held_.size() >= kMaxHeldMessages) return connection_->close();
+  held_.push_back(std::move(envelope));
 }
 
 void Session::shutdown() {

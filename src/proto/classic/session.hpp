@@ -40,11 +40,14 @@ class Session final : public core::Participant,
                       public net::Stoppable,
                       public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<net::Connection> connection, SessionContext& context);
+  // `shard` is the index of the worker thread the connection runs on.
+  Session(std::shared_ptr<net::Connection> connection, SessionContext& context, std::size_t shard);
 
   // Registers the session and runs it; call on the connection's executor.
   void start();
   void deliver(core::EnvelopePtr envelope) override;
+  std::size_t shard() const override { return shard_; }
+  void deliver_here(core::EnvelopePtr envelope) override;
   void shutdown() override;
 
  private:
@@ -75,6 +78,7 @@ class Session final : public core::Participant,
   std::shared_ptr<net::Connection> connection_;
   SessionContext& context_;
   asio::any_io_executor executor_;
+  std::size_t shard_;
   asio::steady_timer deadline_;
   std::string user_;  // empty until logged in
   bool logged_in_ = false;

@@ -1,0 +1,20 @@
+#include "net/sharded_fanout.hpp"
+
+#include <boost/asio/post.hpp>
+#include <vector>
+
+namespace parley::net {
+
+void ShardedFanout::deliver(core::Recipients recipients, core::EnvelopePtr envelope) {
+  if (recipients.size() == 1) return recipients.front()->deliver(std::move(envelope));
+  std::vector<core::Recipients> by_shard(pool_.size());
+  for (auto& p : recipients) by_shard[p->shard() % by_shard.size()].push_back(std::move(p));
+  for (std::size_t shard = 0; shard < by_shard.size(); ++shard) {
+    if (by_shard[shard].empty()) continue;
+    asio::post(pool_.at(shard), [group = std::move(by_shard[shard]), envelope] {
+      for (auto& p : group) p->deliver_here(envelope);
+    });
+  }
+}
+
+}  // namespace parley::net
