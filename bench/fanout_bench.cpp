@@ -1,7 +1,7 @@
 // Measures parleyd end to end over loopback and prints numbers (no pass/fail):
 //   memory per logged-in connection, broadcast fan-out deliveries per second,
 //   and private-message round-trip latency.
-// Usage: fanout_bench [--clients N] [--messages M] [--pings K] [--threads T]
+// Usage: fanout_bench [--clients N] [--messages M] [--pings K] [--threads T] [--server PATH]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -37,6 +37,7 @@ struct Options {
   int messages = 200;
   int pings = 2000;
   int threads = 0;
+  std::string server = std::string(PARLEY_BINARY_DIR) + "/parleyd";
 };
 
 [[noreturn]] void die(const std::string& what) {
@@ -129,7 +130,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     int v = std::atoi(argv[i + 1]);
-    if (k == "--clients") opt.clients = v;
+    if (k == "--server") opt.server = argv[i + 1];
+    else if (k == "--clients") opt.clients = v;
     else if (k == "--messages") opt.messages = v;
     else if (k == "--pings") opt.pings = v;
     else if (k == "--threads") opt.threads = v;
@@ -141,7 +143,7 @@ int main(int argc, char** argv) {
     std::ofstream users(dir / "user_pass.txt");
     for (int i = 0; i < opt.clients; ++i) users << "u" << i << " pw" << i << "\n";
   }
-  std::string parleyd = std::string(PARLEY_BINARY_DIR) + "/parleyd";
+  std::string parleyd = opt.server;
   std::vector<std::string> args{parleyd, "--password-hash-cost", "min", "--db", (dir / "bench.db").string()};
   if (opt.threads > 0) args.insert(args.end(), {"--threads", std::to_string(opt.threads)});
   args.push_back("0");
