@@ -51,7 +51,10 @@ void Session::deliver(core::EnvelopePtr envelope) {
 void Session::deliver_here(core::EnvelopePtr envelope) {
   if (!connection_->is_open()) return;
   if (!holding_live_) return send_message(envelope);
-  if (held_.size() >= kMaxHeldMessages) return connection_->close();
+  if (held_.size() >= kMaxHeldMessages) {
+    spdlog::warn("slow client cut off user={} reason=too many messages during offline delivery", user_);
+    return connection_->close();
+  }
   held_.push_back(std::move(envelope));
 }
 
@@ -104,7 +107,7 @@ void Session::end(End why) {
   const auto& peer = connection_->peer();
   if (!logged_in_) {
     if (why == End::timeout) spdlog::info("login timeout from={}", peer);
-    if (why == End::slow) spdlog::warn("slow client cut off from={} limit={}", peer, "queue");
+    if (why == End::slow) spdlog::warn("slow client cut off from={} reason=outbound queue full", peer);
     return;
   }
   switch (why) {
