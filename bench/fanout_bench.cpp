@@ -130,12 +130,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     int v = std::atoi(argv[i + 1]);
-    if (k == "--server") opt.server = argv[i + 1];
-    else if (k == "--clients") opt.clients = v;
-    else if (k == "--messages") opt.messages = v;
-    else if (k == "--pings") opt.pings = v;
-    else if (k == "--threads") opt.threads = v;
-    else die("unknown option " + k);
+    if (k == "--server")
+      opt.server = argv[i + 1];
+    else if (k == "--clients")
+      opt.clients = v;
+    else if (k == "--messages")
+      opt.messages = v;
+    else if (k == "--pings")
+      opt.pings = v;
+    else if (k == "--threads")
+      opt.threads = v;
+    else
+      die("unknown option " + k);
   }
   auto dir = std::filesystem::temp_directory_path() / ("parley-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -222,8 +228,8 @@ int main(int argc, char** argv) {
   double cpu_spent = cpu_us(pid) - cpu_before;
   std::printf("broadcast fan-out      %d messages x %d recipients in %.3f s = %.0f deliveries/s\n", opt.messages,
               opt.clients - 1, fan_s, deliveries / fan_s);
-  std::printf("server CPU             %.2f us per delivery (%.0f deliveries per CPU-second)\n",
-              cpu_spent / deliveries, deliveries / (cpu_spent / 1e6));
+  std::printf("server CPU             %.2f us per delivery (%.0f deliveries per CPU-second)\n", cpu_spent / deliveries,
+              deliveries / (cpu_spent / 1e6));
 
   // Latency: u1 messages u2 and waits for it to arrive, K times.
   std::vector<double> rtt;

@@ -15,7 +15,8 @@ ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings s
 void ChatService::load() {
   auto records = store_.load_accounts();
   std::lock_guard lock(mutex_);
-  for (auto& r : records) accounts_[r.name] = Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen};
+  for (auto& r : records)
+    accounts_[r.name] = Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen};
 }
 
 ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std::size_t threads) {

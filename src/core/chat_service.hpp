@@ -23,8 +23,8 @@ namespace parley::core {
 
 struct ChatSettings {
   LockoutPolicy lockout;
-  int last_hour = 60;            // the largest wholast window, in minutes
-  std::size_t intro_max = 200;   // characters
+  int last_hour = 60;           // the largest wholast window, in minutes
+  std::size_t intro_max = 200;  // characters
   HashCost hash_cost = HashCost::interactive;
 };
 
@@ -41,8 +41,8 @@ struct LoginVerdict {
 };
 
 enum class SendStatus {
-  delivered,     // to every connection of an online recipient
-  storing,       // recipient offline: the callback reports the commit
+  delivered,  // to every connection of an online recipient
+  storing,    // recipient offline: the callback reports the commit
   unknown_user,
   to_self,
   empty_text,
@@ -101,11 +101,13 @@ class ChatService {
                           store::Callback<store::Done> stored);
   // Returns how many accounts are offline (nullopt: no text); `stored` is
   // called when that is > 0.
-  std::optional<std::size_t> broadcast_all(const std::string& from, std::string_view text, store::Callback<store::Done> stored);
+  std::optional<std::size_t> broadcast_all(const std::string& from, std::string_view text,
+                                           store::Callback<store::Done> stored);
   // Each listed user once, the sender skipped. `stored` is called when some
   // status is `storing`. nullopt: no text.
-  std::optional<std::vector<TargetStatus>> broadcast_users(const std::string& from, const std::vector<std::string>& users,
-                                            std::string_view text, store::Callback<store::Done> stored);
+  std::optional<std::vector<TargetStatus>> broadcast_users(const std::string& from,
+                                                           const std::vector<std::string>& users, std::string_view text,
+                                                           store::Callback<store::Done> stored);
 
   IntroStatus set_intro(const std::string& user, std::string_view text, store::Callback<store::Done> done);
 

@@ -14,10 +14,10 @@
 namespace parley::core {
 
 struct LockoutPolicy {
-  int max_failures = 3;                        // LOGIN_TIMES
-  std::chrono::seconds block_time{60};         // BLOCK_TIME
-  std::chrono::seconds forget_after{86400};    // a failure count older than this is dropped
-  std::size_t max_entries = 100000;            // memory bound: the oldest entry is dropped first
+  int max_failures = 3;                      // LOGIN_TIMES
+  std::chrono::seconds block_time{60};       // BLOCK_TIME
+  std::chrono::seconds forget_after{86400};  // a failure count older than this is dropped
+  std::size_t max_entries = 100000;          // memory bound: the oldest entry is dropped first
 };
 
 // Not thread-safe: the owner serialises calls.

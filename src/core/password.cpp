@@ -47,8 +47,7 @@ std::string hash_password(std::string_view password, HashCost cost) {
   ensure_sodium();
   auto [ops, mem] = limits(cost);
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) !=
-      0)
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw std::runtime_error("password hashing ran out of memory");
   return std::string(out.data());
 }

@@ -11,8 +11,8 @@ namespace parley::core {
 bool is_valid_username(std::string_view name) {
   if (name.empty() || name.size() > 32) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -32,17 +32,14 @@ std::vector<UserEntry> parse_user_file(std::string_view content, const std::stri
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
-    auto fail = [&](std::string_view why) {
-      throw UserFileError(fmt::format("{}:{}: {}", file_name, line_no, why));
-    };
+    auto fail = [&](std::string_view why) { throw UserFileError(fmt::format("{}:{}: {}", file_name, line_no, why)); };
     auto space = line.find_first_of(" \t");
     if (space == std::string_view::npos) fail("expected '<username> <password>'");
     std::string_view name = line.substr(0, space);
     std::string_view password = trim(line.substr(space));
     if (password.find_first_of(" \t") != std::string_view::npos)
       fail("expected '<username> <password>' (a password cannot contain spaces)");
-    if (!is_valid_username(name))
-      fail("invalid username (use 1 to 32 letters, digits, '.', '_' or '-')");
+    if (!is_valid_username(name)) fail("invalid username (use 1 to 32 letters, digits, '.', '_' or '-')");
     for (char c : password)
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) fail("password contains a control character");
     if (!seen.insert(std::string(name)).second) fail(fmt::format("username '{}' appears twice", name));

@@ -41,7 +41,8 @@ Connection::Connection(tcp::socket socket, ConnectionLimits limits)
 Connection::~Connection() = default;
 
 void Connection::start() {
-  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
 }
 
 asio::awaitable<ReadResult> Connection::read_line() {

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -22,9 +22,9 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct ConnectionLimits {
-  std::size_t max_line = 8192;              // bytes, without the line ending
-  std::size_t max_queue_bytes = 1u << 20;   // outbound bytes waiting for a slow reader
-  std::size_t max_gather = 64;              // buffers in one write
+  std::size_t max_line = 8192;             // bytes, without the line ending
+  std::size_t max_queue_bytes = 1u << 20;  // outbound bytes waiting for a slow reader
+  std::size_t max_gather = 64;             // buffers in one write
 };
 
 enum class ReadStatus { line, too_long, closed };

@@ -1,12 +1,12 @@
 #include "server/config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
 #include <thread>
-#include <toml++/toml.h>
 
 namespace parley::server {
 
@@ -45,8 +45,8 @@ void apply_toml(Raw& raw, const CLI::App& app) {
   try {
     table = toml::parse_file(raw.config);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: {}", raw.config, e.source().begin.line, e.source().begin.column,
-                                  e.description()));
+    throw ConfigError(
+        fmt::format("{}:{}:{}: {}", raw.config, e.source().begin.line, e.source().begin.column, e.description()));
   }
   for (auto& entry : table) {
     std::string name(entry.first.str());
@@ -66,19 +66,32 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       };
     };
     std::function<void()> apply;
-    if (name == "bind") apply = text(raw.bind);
-    else if (name == "users") apply = [&, set = text(raw.users)] { set(), raw.users_given = true; };
-    else if (name == "db") apply = text(raw.db);
-    else if (name == "login-times") apply = integer(raw.login_times);
-    else if (name == "block-time") apply = integer(raw.block_time);
-    else if (name == "timeout") apply = integer(raw.timeout);
-    else if (name == "last-hour") apply = integer(raw.last_hour);
-    else if (name == "login-timeout") apply = integer(raw.login_timeout);
-    else if (name == "welcome") apply = text(raw.welcome);
-    else if (name == "threads") apply = integer(raw.threads);
-    else if (name == "max-queue") apply = integer(raw.max_queue);
-    else if (name == "password-hash-cost") apply = text(raw.hash_cost);
-    else throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
+    if (name == "bind")
+      apply = text(raw.bind);
+    else if (name == "users")
+      apply = [&, set = text(raw.users)] { set(), raw.users_given = true; };
+    else if (name == "db")
+      apply = text(raw.db);
+    else if (name == "login-times")
+      apply = integer(raw.login_times);
+    else if (name == "block-time")
+      apply = integer(raw.block_time);
+    else if (name == "timeout")
+      apply = integer(raw.timeout);
+    else if (name == "last-hour")
+      apply = integer(raw.last_hour);
+    else if (name == "login-timeout")
+      apply = integer(raw.login_timeout);
+    else if (name == "welcome")
+      apply = text(raw.welcome);
+    else if (name == "threads")
+      apply = integer(raw.threads);
+    else if (name == "max-queue")
+      apply = integer(raw.max_queue);
+    else if (name == "password-hash-cost")
+      apply = text(raw.hash_cost);
+    else
+      throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
     if (app.count("--" + name) == 0) apply();  // the command line wins
   }
 }
@@ -104,8 +117,8 @@ ServerConfig validate(const Raw& raw) {
   c.last_hour = static_cast<int>(raw.last_hour);
   c.login_timeout = std::chrono::seconds(raw.login_timeout);
   c.welcome = raw.welcome;
-  c.threads = raw.threads > 0 ? static_cast<std::size_t>(raw.threads)
-                              : std::max(1u, std::thread::hardware_concurrency());
+  c.threads =
+      raw.threads > 0 ? static_cast<std::size_t>(raw.threads) : std::max(1u, std::thread::hardware_concurrency());
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
@@ -119,9 +132,10 @@ ServerConfig validate(const Raw& raw) {
 
 std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) {
   Raw raw;
-  CLI::App app{"parleyd: a chat server. Users log in over a plain line protocol (nc and telnet work) or with "
-               "the parley client.\nAccounts are imported from the users file at start; state lives in SQLite.",
-               "parleyd"};
+  CLI::App app{
+      "parleyd: a chat server. Users log in over a plain line protocol (nc and telnet work) or with "
+      "the parley client.\nAccounts are imported from the users file at start; state lives in SQLite.",
+      "parleyd"};
   app.add_option("port", raw.port, "TCP port to listen on (0 picks a free one)")
       ->required()
       ->check(CLI::Range(0, 65535));
@@ -130,7 +144,8 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--db", raw.db, "SQLite database file (default: parley.db)");
   app.add_option("--login-times", raw.login_times,
                  "Consecutive failed logins for a username from one address before it is blocked (default: 3)");
-  app.add_option("--block-time", raw.block_time, "Seconds a blocked username stays blocked from that address (default: 60)");
+  app.add_option("--block-time", raw.block_time,
+                 "Seconds a blocked username stays blocked from that address (default: 60)");
   app.add_option("--timeout", raw.timeout, "Seconds without a command before a user is logged out (default: 1800)");
   app.add_option("--last-hour", raw.last_hour, "Largest window in minutes that wholast accepts (default: 60)");
   app.add_option("--login-timeout", raw.login_timeout, "Seconds a connection may take to log in (default: 60)");

@@ -76,9 +76,7 @@ std::string demo_users() {
          "carol swordfish\n";
 }
 
-std::string binary_path(const std::string& name) {
-  return std::string(PARLEY_BINARY_DIR) + "/" + name;
-}
+std::string binary_path(const std::string& name) { return std::string(PARLEY_BINARY_DIR) + "/" + name; }
 
 ServerProcess::ServerProcess(const std::filesystem::path& dir, std::vector<std::string> extra_args) {
   std::vector<std::string> args{binary_path("parleyd"), "--password-hash-cost", "min"};

@@ -83,8 +83,7 @@ struct CommandResult {
   std::string err;
 };
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
-                          std::chrono::milliseconds timeout = kWait,
-                          const std::vector<std::string>& extra_env = {});
+                          std::chrono::milliseconds timeout = kWait, const std::vector<std::string>& extra_env = {});
 
 // A blocking TCP client with deadlines on every read.
 class LineClient {

@@ -10,7 +10,6 @@
 #include "harness.hpp"
 #include "server_support.hpp"
 
-
 namespace parley::test {
 namespace {
 
@@ -143,8 +142,8 @@ TEST(ServerCli, MalformedDefaultUsersFileNamesItAndLine) {
 
 TEST(ServerCli, MissingUsersFileGivenWithFlagIsAnError) {
   TempDir dir;
-  auto r = run_parleyd({"--password-hash-cost", "min", "--users", (dir / "absent.txt").string(), "--db",
-                        (dir / "x.db").string(), "0"});
+  auto r = run_parleyd(
+      {"--password-hash-cost", "min", "--users", (dir / "absent.txt").string(), "--db", (dir / "x.db").string(), "0"});
   EXPECT_FALSE(exited_with(r.status, 0)) << describe_status(r.status);
   EXPECT_NE(r.err.find("absent.txt"), std::string::npos) << r.err;
 }

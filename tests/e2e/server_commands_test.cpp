@@ -2,14 +2,11 @@
 // idle timeout, and the seed's example sessions.
 #include <gtest/gtest.h>
 
-
 #include "harness.hpp"
 #include "server_support.hpp"
 
-
 namespace parley::test {
 namespace {
-
 
 using ServerCommands = ServerFixture;
 
@@ -49,10 +46,10 @@ TEST_F(ServerCommands, WhoLastRejectsBadArguments) {
                            "wholast 99999999999", "wholast +5", "wholast 0x10"}) {
     EXPECT_EQ(alice->command(line), err) << line;
   }
-  EXPECT_EQ(alice->command("wholast 60"), "The users that are online in the last 60 minutes are:\n(Not found)\n" +
-                                              kPrompt);
-  EXPECT_EQ(alice->command("wholast 0"), "The users that are online in the last 0 minutes are:\n(Not found)\n" +
-                                             kPrompt);
+  EXPECT_EQ(alice->command("wholast 60"),
+            "The users that are online in the last 60 minutes are:\n(Not found)\n" + kPrompt);
+  EXPECT_EQ(alice->command("wholast 0"),
+            "The users that are online in the last 0 minutes are:\n(Not found)\n" + kPrompt);
 }
 
 TEST_F(ServerCommands, WhoLastListsOnlineAndRecentlyLoggedOutUsers) {
@@ -79,8 +76,8 @@ TEST_F(ServerCommands, WhoLastRangeFollowsLastHour) {
   start({"--last-hour", "5"});
   auto alice = user("alice", "secret");
   EXPECT_EQ(alice->command("wholast 6"), "Error: wholast takes a whole number of minutes from 0 to 5\n" + kPrompt);
-  EXPECT_EQ(alice->command("wholast 5"), "The users that are online in the last 5 minutes are:\n(Not found)\n" +
-                                             kPrompt);
+  EXPECT_EQ(alice->command("wholast 5"),
+            "The users that are online in the last 5 minutes are:\n(Not found)\n" + kPrompt);
   std::string help = alice->command("help");
   EXPECT_NE(help.find("0 to 5"), std::string::npos) << help;
 }
@@ -132,8 +129,8 @@ TEST_F(ServerCommands, HelpListsEveryCommand) {
   start();
   auto alice = user("alice", "secret");
   std::string help = alice->command("help");
-  for (const char* word : {"whoelse", "wholast", "message", "broadcast message", "broadcast user", "personalintro",
-                           "help", "logout"}) {
+  for (const char* word :
+       {"whoelse", "wholast", "message", "broadcast message", "broadcast user", "personalintro", "help", "logout"}) {
     EXPECT_NE(help.find(word), std::string::npos) << "help does not list " << word << ":\n" << help;
   }
   EXPECT_EQ(help.rfind(kPrompt), help.size() - kPrompt.size());
@@ -193,8 +190,7 @@ TEST_F(ServerCommands, SeedExampleSessions) {
   // Example 1.
   {
     LineClient c(port());
-    EXPECT_EQ(c.login("csee4119", "lotsofassignments"),
-              "Login successful, Welcome to simple chat server!\n" + kPrompt);
+    EXPECT_EQ(c.login("csee4119", "lotsofassignments"), "Login successful, Welcome to simple chat server!\n" + kPrompt);
     EXPECT_EQ(c.command("whoelse"), "The currently online users are:\n(Not found)\n" + kPrompt);
     EXPECT_EQ(c.command("personalintro The best course ever"), "Personal introduction saved.\n" + kPrompt);
     logout(c);
@@ -204,8 +200,7 @@ TEST_F(ServerCommands, SeedExampleSessions) {
     LineClient c(port());
     c.login("columbia", "116bway");
     EXPECT_EQ(c.command("message seas hello"),
-              "(Receiver seas is currently offline, message will be delivered when they log in next time)\n" +
-                  kPrompt);
+              "(Receiver seas is currently offline, message will be delivered when they log in next time)\n" + kPrompt);
     EXPECT_EQ(c.command("wholast 10"),
               "The users that are online in the last 10 minutes are:\n"
               "csee4119   <The best course ever>\n"

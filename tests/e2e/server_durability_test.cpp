@@ -12,12 +12,10 @@
 #include "harness.hpp"
 #include "server_support.hpp"
 
-
 namespace parley::test {
 namespace {
 
 using support::count_of;
-
 
 std::string offline_line(const std::string& user) {
   return "(Receiver " + user + " is currently offline, message will be delivered when they log in next time)\n";
@@ -113,9 +111,9 @@ TEST(ServerDurability, AcknowledgedMessagesSurviveKillNine) {
   TempDir dir;
   dir.write("user_pass.txt", demo_users());
   const std::vector<std::string> senders{"alice", "bob", "carol"};
-  const std::map<std::string, std::string> passwords{
-      {"alice", "secret"}, {"bob", "hunter2"}, {"carol", "swordfish"},
-      {"seas", "summerisover"}, {"google", "hasglasses"}, {"facebook", "wastingtime"}};
+  const std::map<std::string, std::string> passwords{{"alice", "secret"},      {"bob", "hunter2"},
+                                                     {"carol", "swordfish"},   {"seas", "summerisover"},
+                                                     {"google", "hasglasses"}, {"facebook", "wastingtime"}};
   const std::vector<std::string> recipients{"seas", "google", "facebook"};
   constexpr int kPerSender = 100;
   constexpr int kKillAfter = 60;
@@ -198,8 +196,8 @@ TEST(ServerDurability, AcknowledgedMessagesSurviveKillNine) {
         EXPECT_LT(seq[j - 1], seq[j]) << who << ": messages from " << s << " duplicated or out of order";
       for (int i : acked[s]) {
         if (static_cast<std::size_t>(i) % recipients.size() != r) continue;
-        EXPECT_EQ(std::count(seq.begin(), seq.end(), i), 1) << who << " must get acknowledged m-" << s << "-" << i
-                                                            << " exactly once";
+        EXPECT_EQ(std::count(seq.begin(), seq.end(), i), 1)
+            << who << " must get acknowledged m-" << s << "-" << i << " exactly once";
       }
     }
     logout(c);

@@ -10,7 +10,6 @@
 #include "harness.hpp"
 #include "server_support.hpp"
 
-
 namespace parley::test {
 namespace {
 
@@ -27,8 +26,8 @@ class ServerLimits : public ServerFixture {
   }
   void expect_clean_exit() {
     int status = server_->stop(SIGTERM);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "parleyd did not survive: status " << status << "\n" << server_->log();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "parleyd did not survive: status " << status << "\n"
+                                                               << server_->log();
   }
 };
 
@@ -156,8 +155,7 @@ TEST_F(ServerLimits, BigMailboxReachesAPromptReader) {
     auto alice = user("alice", "secret");
     for (int i = 0; i < kCount; ++i)
       ASSERT_EQ(alice->command("message bob " + std::to_string(i) + body),
-                "(Receiver bob is currently offline, message will be delivered when they log in next time)\n" +
-                    kPrompt)
+                "(Receiver bob is currently offline, message will be delivered when they log in next time)\n" + kPrompt)
           << i;
   }
   // Two logins: a mailbox that could not be delivered is offered again, so
@@ -170,8 +168,7 @@ TEST_F(ServerLimits, BigMailboxReachesAPromptReader) {
     bob.send_line("hunter2");
     std::string out = bob.expect(kPrompt, kWait);
     EXPECT_EQ(count_of(out, " <private message>\n"), static_cast<std::size_t>(kCount))
-        << "login " << attempt << ": bob's connection closed: " << bob.closed() << ", " << out.size()
-        << " bytes came";
+        << "login " << attempt << ": bob's connection closed: " << bob.closed() << ", " << out.size() << " bytes came";
     if (!bob.closed()) break;
   }
   EXPECT_FALSE(server_->log_contains("slow client cut off")) << server_->log();

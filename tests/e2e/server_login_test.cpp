@@ -2,10 +2,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-
 #include "harness.hpp"
 #include "server_support.hpp"
-
 
 namespace parley::test {
 namespace {
@@ -14,7 +12,6 @@ const std::string kBad = "Error: invalid username or password\n";
 
 class ServerLogin : public ServerFixture {
  protected:
-
   // One failed attempt on a connection at the Username prompt; returns what
   // the server answered up to the next prompt or the close.
   static std::string attempt(LineClient& c, const std::string& user, const std::string& password) {
@@ -199,8 +196,7 @@ TEST_F(ServerLogin, UnknownUsernamesCountLikeKnownOnes) {
   LineClient d(port());
   d.expect("Username: ");
   d.send_line("ghost");
-  EXPECT_NE(d.read_until_closed().find("Error: ghost is blocked from this address; try again in "),
-            std::string::npos);
+  EXPECT_NE(d.read_until_closed().find("Error: ghost is blocked from this address; try again in "), std::string::npos);
 }
 
 TEST_F(ServerLogin, BlockIsPerAddress) {

@@ -9,7 +9,6 @@
 #include "harness.hpp"
 #include "server_support.hpp"
 
-
 namespace parley::test {
 namespace {
 
@@ -22,7 +21,8 @@ std::string offline_line(const std::string& user) {
 }
 
 std::string users_offline(int n) {
-  return "(" + std::to_string(n) + " users are currently offline, message will be delivered when they log in next time)\n";
+  return "(" + std::to_string(n) +
+         " users are currently offline, message will be delivered when they log in next time)\n";
 }
 
 class ServerMessages : public ServerFixture {
@@ -141,7 +141,8 @@ TEST_F(ServerMessages, LiveDeliveryReachesEveryConnectionOfTheRecipient) {
   // Listed once for others; and bob sees alice and carol once each.
   EXPECT_EQ(carol->command("whoelse"), "The currently online users are:\nalice\nbob\n" + kPrompt);
   EXPECT_EQ(bob1->command("whoelse"), "The currently online users are:\nalice\ncarol\n" + kPrompt);
-  EXPECT_EQ(carol->command("wholast 3"), "The users that are online in the last 3 minutes are:\nalice\nbob\n" + kPrompt);
+  EXPECT_EQ(carol->command("wholast 3"),
+            "The users that are online in the last 3 minutes are:\nalice\nbob\n" + kPrompt);
   // A message from one of bob's connections reaches the others, not itself.
   EXPECT_EQ(bob2->command("message carol from bob2"), kPrompt);
   EXPECT_EQ(carol->expect("\n"), "bob: from bob2 <private message>\n");
@@ -178,7 +179,8 @@ TEST_F(ServerMessages, BroadcastToEverybody) {
   // alice are online: 6 are offline for carol's broadcast.
   EXPECT_EQ(carol->command("broadcast message second"), users_offline(6) + kPrompt);
   EXPECT_EQ(alice->expect("\n"), "carol: second <broadcast message>\n");
-  EXPECT_EQ(alice->command("broadcast message"), "Error: usage: broadcast message <text> | broadcast user <user>... message <text>\n" + kPrompt);
+  EXPECT_EQ(alice->command("broadcast message"),
+            "Error: usage: broadcast message <text> | broadcast user <user>... message <text>\n" + kPrompt);
   std::string blank = alice->command("broadcast message    ");
   EXPECT_EQ(blank.rfind("Error: ", 0), 0u) << blank;
 }
@@ -219,8 +221,9 @@ TEST_F(ServerMessages, BroadcastToListedUsers) {
 TEST_F(ServerMessages, BroadcastToListedUsersErrors) {
   start();
   auto alice = user("alice", "secret");
-  for (const char* line : {"broadcast user message hi", "broadcast user bob message", "broadcast user bob message   ",
-                           "broadcast user bob carol", "broadcast user", "broadcast", "broadcast users bob message hi"}) {
+  for (const char* line :
+       {"broadcast user message hi", "broadcast user bob message", "broadcast user bob message   ",
+        "broadcast user bob carol", "broadcast user", "broadcast", "broadcast users bob message hi"}) {
     std::string out = alice->command(line);
     EXPECT_EQ(out.rfind("Error: ", 0), 0u) << line << " -> " << out;
     EXPECT_EQ(count_of(out, "\n"), 1u) << line << " -> " << out;
@@ -260,9 +263,9 @@ TEST_F(ServerMessages, LargeMailboxArrivesCompleteAndInOrder) {
 // reaches its recipient once, and each sender's messages keep their order.
 TEST_F(ServerMessages, ConcurrentTrafficIsDeliveredExactlyOnceInOrder) {
   start();
-  const std::vector<std::pair<std::string, std::string>> people{
-      {"alice", "secret"}, {"bob", "hunter2"}, {"carol", "swordfish"},
-      {"google", "hasglasses"}, {"seas", "summerisover"}, {"facebook", "wastingtime"}};
+  const std::vector<std::pair<std::string, std::string>> people{{"alice", "secret"},      {"bob", "hunter2"},
+                                                                {"carol", "swordfish"},   {"google", "hasglasses"},
+                                                                {"seas", "summerisover"}, {"facebook", "wastingtime"}};
   constexpr int kEach = 40;
   std::vector<std::unique_ptr<LineClient>> clients;
   for (auto& [name, password] : people) clients.push_back(user(name, password));
@@ -272,8 +275,8 @@ TEST_F(ServerMessages, ConcurrentTrafficIsDeliveredExactlyOnceInOrder) {
     threads.emplace_back([&, k] {
       for (int i = 0; i < kEach; ++i) {
         std::size_t to = (k + 1 + static_cast<std::size_t>(i) % (people.size() - 1)) % people.size();
-        received[k] += clients[k]->command("message " + people[to].first + " c-" + people[k].first + "-" +
-                                           std::to_string(i));
+        received[k] +=
+            clients[k]->command("message " + people[to].first + " c-" + people[k].first + "-" + std::to_string(i));
       }
     });
   }
@@ -327,14 +330,18 @@ TEST_F(ServerMessages, RelayedTextIsSanitised) {
   // ESC[31m, BEL, BS, CR in the middle, C1 CSI (U+009B as C2 9B), a C1 byte
   // alone (0x9B, invalid UTF-8), 0xFF (invalid), a tab, DEL, RLO (U+202E).
   const std::string dirty =
-      "a\x1b[31mred\x1b[0m\a b\bc\rd \xC2\x9B" "31m e\x9B" "f\xFFg\th\x7Fi\xE2\x80\xAEj";
+      "a\x1b[31mred\x1b[0m\a b\bc\rd \xC2\x9B"
+      "31m e\x9B"
+      "f\xFFg\th\x7Fi\xE2\x80\xAEj";
   alice->command("message bob " + dirty);
   std::string got = bob->expect("<private message>\n");
   EXPECT_TRUE(clean_text(got)) << got;
   EXPECT_EQ(got.find('\x1b'), std::string::npos);
   EXPECT_EQ(got.find("\xC2\x9B"), std::string::npos) << "C1 control relayed";
   EXPECT_EQ(got.find("\xE2\x80\xAE"), std::string::npos) << "bidi override relayed";
-  EXPECT_EQ(got, "alice: ared bcd 31m e\xEF\xBF\xBD" "f\xEF\xBF\xBDg hij <private message>\n");
+  EXPECT_EQ(got,
+            "alice: ared bcd 31m e\xEF\xBF\xBD"
+            "f\xEF\xBF\xBDg hij <private message>\n");
 
   // Same for stored messages and broadcasts.
   EXPECT_EQ(alice->command("message carol " + dirty), offline_line("carol") + kPrompt);
@@ -345,7 +352,11 @@ TEST_F(ServerMessages, RelayedTextIsSanitised) {
   std::string box = mailbox_of("carol", "swordfish");
   EXPECT_TRUE(clean_text(box)) << box;
   EXPECT_EQ(box.find('\x1b'), std::string::npos) << box;
-  EXPECT_EQ(count_of(box, "ared bcd 31m e\xEF\xBF\xBD" "f\xEF\xBF\xBDg hij"), 2u) << box;
+  EXPECT_EQ(count_of(box,
+                     "ared bcd 31m e\xEF\xBF\xBD"
+                     "f\xEF\xBF\xBDg hij"),
+            2u)
+      << box;
 
   // Introductions are shown to others too.
   alice->command("personalintro \x1b]0;pwned\a<b>\x1b[2J</b>\x9B");

@@ -1,12 +1,13 @@
 // The chat rules against a real SQLite store in a temporary directory, with
 // a manual clock so time windows are tested without waiting.
+#include "core/chat_service.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <future>
 
-#include "core/chat_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 using namespace std::chrono_literals;
@@ -73,7 +74,8 @@ class ChatServiceTest : public ::testing::Test {
     return p;
   }
   // Logs in, reads and acknowledges the mailbox; returns its texts.
-  std::vector<std::string> login_and_read(const std::string& user, std::shared_ptr<RecordingParticipant>* out = nullptr) {
+  std::vector<std::string> login_and_read(const std::string& user,
+                                          std::shared_ptr<RecordingParticipant>* out = nullptr) {
     auto p = join(user);
     std::vector<std::string> texts;
     for (;;) {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "proto/classic/commands.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace parley::proto::classic;
 
@@ -57,8 +57,8 @@ TEST(ParseCommand, BroadcastUsers) {
   auto d = std::get<BroadcastUsers>(parse_command("broadcast user a message message text"));
   EXPECT_EQ(d.users, (std::vector<std::string>{"a"}));
   EXPECT_EQ(d.text, "message text");
-  for (const char* bad : {"broadcast user message hi", "broadcast user a b", "broadcast user a message",
-                          "broadcast user a message   "})
+  for (const char* bad :
+       {"broadcast user message hi", "broadcast user a b", "broadcast user a message", "broadcast user a message   "})
     EXPECT_TRUE(std::holds_alternative<Usage>(parse_command(bad))) << bad;
 }
 

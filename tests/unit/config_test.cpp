@@ -1,11 +1,11 @@
+#include "server/config.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "server/config.hpp"
 
 using parley::server::parse_config;
 using parley::server::ServerConfig;
@@ -63,7 +63,7 @@ TEST(Config, FlagsOverrideDefaults) {
 }
 
 TEST(Config, BadInputExitsWithTwo) {
-  EXPECT_EQ(exit_code({}), 2);                       // no port
+  EXPECT_EQ(exit_code({}), 2);  // no port
   EXPECT_EQ(exit_code({"65536"}), 2);
   EXPECT_EQ(exit_code({"port"}), 2);
   EXPECT_EQ(exit_code({"--nope", "4119"}), 2);

@@ -1,8 +1,8 @@
+#include "proto/classic/format.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <time.h>
-
-#include "proto/classic/format.hpp"
 
 using namespace parley;
 using namespace parley::proto::classic;
@@ -39,13 +39,16 @@ TEST(Format, UserLists) {
 TEST(Format, NoticesKeepTheirExactWording) {
   EXPECT_EQ(receiver_offline("seas"),
             "(Receiver seas is currently offline, message will be delivered when they log in next time)\n");
-  EXPECT_EQ(users_offline(3), "(3 users are currently offline, message will be delivered when they log in next time)\n");
+  EXPECT_EQ(users_offline(3),
+            "(3 users are currently offline, message will be delivered when they log in next time)\n");
   EXPECT_EQ(welcome_line("Welcome to simple chat server!"), "Login successful, Welcome to simple chat server!\n");
 }
 
 TEST(Format, EchoedInputIsSanitised) {
   EXPECT_EQ(unknown_command("\x1b[2Jboom"), "Error: unknown command 'boom'; type 'help' for the list of commands\n");
-  EXPECT_EQ(no_such_user("a\x07" "b"), "Error: no such user: ab\n");
+  EXPECT_EQ(no_such_user("a\x07"
+                         "b"),
+            "Error: no such user: ab\n");
   EXPECT_NE(blocked_now("bob", std::chrono::seconds(60)).find("blocked"), std::string::npos);
   EXPECT_NE(still_blocked("bob", std::chrono::seconds(42)).find("42 seconds"), std::string::npos);
 }

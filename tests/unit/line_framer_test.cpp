@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "net/line_framer.hpp"
+
+#include <gtest/gtest.h>
 
 using parley::net::Line;
 using parley::net::LineFramer;

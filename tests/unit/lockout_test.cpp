@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/lockout.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
 using parley::core::LockoutPolicy;

@@ -1,11 +1,11 @@
+#include "net/sharded_fanout.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/post.hpp>
 #include <future>
 #include <mutex>
 #include <thread>
-
-#include "net/sharded_fanout.hpp"
 
 using namespace parley;
 

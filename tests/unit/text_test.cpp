@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/text.hpp"
+
+#include <gtest/gtest.h>
 
 using parley::core::log_safe;
 using parley::core::sanitize_text;
@@ -15,30 +15,38 @@ TEST(SanitizeText, KeepsPlainTextAndUnicode) {
 TEST(SanitizeText, RemovesAnsiEscapeSequences) {
   EXPECT_EQ(sanitize_text("\x1b[31mred\x1b[0m"), "red");
   EXPECT_EQ(sanitize_text("a\x1b[2J\x1b[Hb"), "ab");
-  EXPECT_EQ(sanitize_text("x\x1b]0;title\x07y"), "xy");           // OSC ended by BEL
-  EXPECT_EQ(sanitize_text("x\x1b]8;;http://e\x1b\\y"), "xy");     // OSC ended by ST
-  EXPECT_EQ(sanitize_text("x\x1b" "cy"), "xy");                    // RIS
-  EXPECT_EQ(sanitize_text("x\x1b"), "x");                          // cut short
+  EXPECT_EQ(sanitize_text("x\x1b]0;title\x07y"), "xy");        // OSC ended by BEL
+  EXPECT_EQ(sanitize_text("x\x1b]8;;http://e\x1b\\y"), "xy");  // OSC ended by ST
+  EXPECT_EQ(sanitize_text("x\x1b"
+                          "cy"),
+            "xy");                         // RIS
+  EXPECT_EQ(sanitize_text("x\x1b"), "x");  // cut short
 }
 
 TEST(SanitizeText, RemovesControlCharacters) {
   EXPECT_EQ(sanitize_text("bell\a back\bspace\rcr\x7f"), "bell backspacecr");
   EXPECT_EQ(sanitize_text("tab\there"), "tab here");
   EXPECT_EQ(sanitize_text(std::string("nul\0byte", 8)), "nulbyte");
-  EXPECT_EQ(sanitize_text("c1\xC2\x9B" "31m"), "c131m");  // U+009B is an 8-bit CSI
+  EXPECT_EQ(sanitize_text("c1\xC2\x9B"
+                          "31m"),
+            "c131m");  // U+009B is an 8-bit CSI
 }
 
 TEST(SanitizeText, RemovesBidirectionalOverrides) {
-  EXPECT_EQ(sanitize_text("abc\xE2\x80\xAE" "def"), "abcdef");  // U+202E
-  EXPECT_EQ(sanitize_text("\xE2\x81\xA6x\xE2\x81\xA9"), "x");     // U+2066, U+2069
+  EXPECT_EQ(sanitize_text("abc\xE2\x80\xAE"
+                          "def"),
+            "abcdef");                                         // U+202E
+  EXPECT_EQ(sanitize_text("\xE2\x81\xA6x\xE2\x81\xA9"), "x");  // U+2066, U+2069
 }
 
 TEST(SanitizeText, ReplacesInvalidUtf8) {
   const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(sanitize_text("a\xFF" "b"), "a" + fffd + "b");
-  EXPECT_EQ(sanitize_text("\xC0\xAF"), fffd + fffd);              // overlong '/'
-  EXPECT_EQ(sanitize_text("\xED\xA0\x80"), fffd + fffd + fffd);   // a surrogate
-  EXPECT_EQ(sanitize_text("\xE2\x82"), fffd + fffd);              // truncated
+  EXPECT_EQ(sanitize_text("a\xFF"
+                          "b"),
+            "a" + fffd + "b");
+  EXPECT_EQ(sanitize_text("\xC0\xAF"), fffd + fffd);                        // overlong '/'
+  EXPECT_EQ(sanitize_text("\xED\xA0\x80"), fffd + fffd + fffd);             // a surrogate
+  EXPECT_EQ(sanitize_text("\xE2\x82"), fffd + fffd);                        // truncated
   EXPECT_EQ(sanitize_text("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/user_file.hpp"
+
+#include <gtest/gtest.h>
 
 using parley::core::is_valid_username;
 using parley::core::parse_user_file;

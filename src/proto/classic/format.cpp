@@ -45,7 +45,9 @@ std::string user_lines(const std::vector<core::UserSummary>& users) {
 }
 }  // namespace
 
-std::string live_message(const core::ChatMessage& m) { return fmt::format("{}: {} {}\n", m.sender, m.text, tag(m.kind)); }
+std::string live_message(const core::ChatMessage& m) {
+  return fmt::format("{}: {} {}\n", m.sender, m.text, tag(m.kind));
+}
 
 std::string offline_message(const core::ChatMessage& m) {
   std::time_t t = std::chrono::system_clock::to_time_t(m.sent_at);
@@ -70,8 +72,7 @@ std::string receiver_offline(std::string_view user) {
 }
 
 std::string users_offline(std::size_t count) {
-  return fmt::format("({} users are currently offline, message will be delivered when they log in next time)\n",
-                     count);
+  return fmt::format("({} users are currently offline, message will be delivered when they log in next time)\n", count);
 }
 
 std::string no_such_user(std::string_view user) {

@@ -39,7 +39,8 @@ Session::Session(std::shared_ptr<net::Connection> connection, SessionContext& co
 void Session::start() {
   context_.registry.add(shared_from_this());
   connection_->start();
-  asio::co_spawn(executor_, [self = shared_from_this()] { return self->run(); }, asio::detached);
+  asio::co_spawn(
+      executor_, [self = shared_from_this()] { return self->run(); }, asio::detached);
 }
 
 void Session::deliver(core::EnvelopePtr envelope) {
@@ -82,7 +83,8 @@ asio::awaitable<net::ReadResult> Session::read_line() {
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
   touch(context_.settings.login_timeout);
-  asio::co_spawn(executor_, [self] { return self->watchdog(); }, asio::detached);
+  asio::co_spawn(
+      executor_, [self] { return self->watchdog(); }, asio::detached);
   bool joined = false;
   try {
     if (co_await login()) {
@@ -330,9 +332,8 @@ asio::awaitable<void> Session::on_broadcast_users(const BroadcastUsers& c) {
   std::optional<std::vector<core::TargetStatus>> statuses;
   bool stored = co_await await_stored([&](store::Callback<Done> done) {
     statuses = context_.chat.broadcast_users(user_, c.users, c.text, done);
-    bool storing = statuses && std::any_of(statuses->begin(), statuses->end(), [](auto& s) {
-                     return s.status == core::SendStatus::storing;
-                   });
+    bool storing = statuses && std::any_of(statuses->begin(), statuses->end(),
+                                           [](auto& s) { return s.status == core::SendStatus::storing; });
     if (!storing) done(Done{});
   });
   if (!statuses) co_return send(usage("broadcast user <user>... message <text>"));

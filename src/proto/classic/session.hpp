@@ -36,9 +36,7 @@ struct SessionContext {
   SessionSettings settings;
 };
 
-class Session final : public core::Participant,
-                      public net::Stoppable,
-                      public std::enable_shared_from_this<Session> {
+class Session final : public core::Participant, public net::Stoppable, public std::enable_shared_from_this<Session> {
  public:
   // `shard` is the index of the worker thread the connection runs on.
   Session(std::shared_ptr<net::Connection> connection, SessionContext& context, std::size_t shard);

@@ -257,7 +257,8 @@ void SqliteStore::save_direct(std::vector<AccountId> recipients, AccountId sende
   submit<Done>(
       [recipients = std::move(recipients), sender, message = std::move(message)](sqlite::Database& db) {
         auto& st = db.prepare(
-            "INSERT INTO messages(recipient_id, sender_id, sender, body, kind, sent_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+            "INSERT INTO messages(recipient_id, sender_id, sender, body, kind, sent_at) VALUES(?1, ?2, ?3, ?4, ?5, "
+            "?6)");
         for (AccountId r : recipients) {
           st.bind(1, r)
               .bind(2, sender)
