@@ -25,6 +25,8 @@ struct Raw {
   std::string welcome = "Welcome to simple chat server!";
   std::int64_t threads = 0;
   std::int64_t max_queue = 1 << 20;
+  double flood_rate = 10;
+  double flood_burst = 50;
   std::string hash_cost = "interactive";
   std::string config;
   bool users_given = false;
@@ -65,6 +67,13 @@ void apply_toml(Raw& raw, const CLI::App& app) {
         out = *v;
       };
     };
+    auto number = [&](double& out) {
+      return [&node, &out, &raw, name] {
+        auto v = node.value<double>();
+        if (!v) throw ConfigError(fmt::format("{}: '{}' must be a number", raw.config, name));
+        out = *v;
+      };
+    };
     std::function<void()> apply;
     if (name == "bind")
       apply = text(raw.bind);
@@ -88,6 +97,10 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = integer(raw.threads);
     else if (name == "max-queue")
       apply = integer(raw.max_queue);
+    else if (name == "flood-rate")
+      apply = number(raw.flood_rate);
+    else if (name == "flood-burst")
+      apply = number(raw.flood_burst);
     else if (name == "password-hash-cost")
       apply = text(raw.hash_cost);
     else
@@ -105,6 +118,8 @@ ServerConfig validate(const Raw& raw) {
   check_range("threads", raw.threads, 0, 1024);
   check_range("max-queue", raw.max_queue, 16384, std::int64_t{1} << 32);
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
+  if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
+  if (!(raw.flood_burst >= 1 && raw.flood_burst <= 1e6)) throw ConfigError("flood-burst must be between 1 and 1000000");
   ServerConfig c;
   c.port = static_cast<std::uint16_t>(raw.port);
   c.bind = raw.bind;
@@ -120,6 +135,8 @@ ServerConfig validate(const Raw& raw) {
   c.threads =
       raw.threads > 0 ? static_cast<std::size_t>(raw.threads) : std::max(1u, std::thread::hardware_concurrency());
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
+  c.flood_rate = raw.flood_rate;
+  c.flood_burst = raw.flood_burst;
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -153,6 +170,10 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--threads", raw.threads, "Network worker threads (default: one per core)");
   app.add_option("--max-queue", raw.max_queue,
                  "Bytes that may wait for a slow reader before it is disconnected (default: 1048576)");
+  app.add_option("--flood-rate", raw.flood_rate,
+                 "Command lines per second a client may send once its burst is spent; faster clients are slowed "
+                 "down, 0 turns this off (default: 10)");
+  app.add_option("--flood-burst", raw.flood_burst, "Command lines a client may send at once (default: 50)");
   app.add_option("--password-hash-cost", raw.hash_cost,
                  "Argon2id cost for stored passwords: interactive (default), moderate, or min (tests only)");
   app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");

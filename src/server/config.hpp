@@ -25,6 +25,8 @@ struct ServerConfig {
   std::string welcome = "Welcome to simple chat server!";
   std::size_t threads = 0;  // 0: one per core
   std::size_t max_queue = 1u << 20;
+  double flood_rate = 10;
+  double flood_burst = 50;
   core::HashCost hash_cost = core::HashCost::interactive;
 };
 

@@ -82,6 +82,8 @@ Server::Server(ServerConfig config)
   session.welcome = config_.welcome;
   session.login_timeout = config_.login_timeout;
   session.idle_timeout = config_.timeout;
+  session.flood_rate = config_.flood_rate;
+  session.flood_burst = config_.flood_burst;
   context_ = std::make_unique<proto::classic::SessionContext>(
       proto::classic::SessionContext{*chat_, hash_pool_, registry_, session});
 }

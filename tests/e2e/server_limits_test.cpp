@@ -106,7 +106,7 @@ TEST_F(ServerLimits, HugeLineWithoutNewlineDoesNotKillTheServer) {
 }
 
 TEST_F(ServerLimits, SlowReaderIsCutOffOthersUnaffected) {
-  start({"--max-queue", "16384"});
+  start({"--max-queue", "16384", "--flood-rate", "0"});
   // The victim reads nothing after login, through a small receive buffer.
   int victim = support::connect_from("127.0.0.1", port(), 4096);
   ASSERT_GE(victim, 0);
@@ -148,7 +148,7 @@ TEST_F(ServerLimits, SlowReaderIsCutOffOthersUnaffected) {
 // A mailbox bigger than the outbound queue limit (1 MiB by default) must
 // still reach a client that reads promptly: the limit is for slow readers.
 TEST_F(ServerLimits, BigMailboxReachesAPromptReader) {
-  start();
+  start({"--flood-rate", "0"});
   constexpr int kCount = 200;
   const std::string body(6000, 'b');  // 200 x 6 KB = 1.2 MB waiting for bob
   {
@@ -176,7 +176,7 @@ TEST_F(ServerLimits, BigMailboxReachesAPromptReader) {
 
 // A client that reads nothing must not hold up a graceful shutdown.
 TEST_F(ServerLimits, ShutdownIsNotHeldUpByAClientThatDoesNotRead) {
-  start({"--max-queue", "8388608"});
+  start({"--max-queue", "8388608", "--flood-rate", "0"});
   int victim = support::connect_from("127.0.0.1", port(), 4096);
   ASSERT_GE(victim, 0);
   std::string vbuf, vout;
@@ -200,7 +200,7 @@ TEST_F(ServerLimits, ShutdownIsNotHeldUpByAClientThatDoesNotRead) {
 // A scripted client (printf ... | nc -N) sends its commands and half-closes
 // its side. The replies already due must still arrive before the close.
 TEST_F(ServerLimits, HalfClosedClientStillGetsEveryReply) {
-  start();
+  start({"--flood-rate", "0"});
   auto alice = user("alice", "secret");
   std::string script;
   for (int i = 0; i < 300; ++i) script += "whoelse\n";
@@ -211,7 +211,7 @@ TEST_F(ServerLimits, HalfClosedClientStillGetsEveryReply) {
 }
 
 TEST_F(ServerLimits, GarbageInputNeverCrashesTheServer) {
-  start({"--login-times", "1000"});
+  start({"--login-times", "1000", "--flood-rate", "0"});
   std::mt19937 rng(4119);
   auto random_bytes = [&](std::size_t n) {
     std::string s(n, '\0');
@@ -281,6 +281,23 @@ TEST_F(ServerLimits, GarbageInputNeverCrashesTheServer) {
   auto alice = user("alice", "secret");
   EXPECT_EQ(alice->command("whoelse"), "The currently online users are:\n(Not found)\n" + kPrompt);
   expect_clean_exit();
+}
+
+// A client over its flood budget is slowed down, never refused: every line
+// is answered, in order, and the server says so in its log.
+TEST_F(ServerLimits, FloodIsPacedNotDropped) {
+  start({"--flood-rate", "20", "--flood-burst", "5"});
+  auto alice = user("alice", "secret");
+  std::string script;
+  for (int i = 0; i < 15; ++i) script += "wholast " + std::to_string(i) + "\n";
+  auto begin = std::chrono::steady_clock::now();
+  alice->send_raw(script);
+  for (int i = 0; i < 15; ++i)
+    alice->expect("The users that are online in the last " + std::to_string(i) + " minutes are:\n");
+  alice->expect(kPrompt);
+  // 10 lines past the burst at 20 per second cannot take less than 0.5 s.
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(450));
+  EXPECT_FALSE(server_->wait_for_log("flood pacing user=alice").empty());
 }
 
 }  // namespace

@@ -237,7 +237,7 @@ TEST_F(ServerMessages, BroadcastToListedUsersErrors) {
 
 // More messages than one mailbox page (256): all arrive, in order, once.
 TEST_F(ServerMessages, LargeMailboxArrivesCompleteAndInOrder) {
-  start();
+  start({"--flood-rate", "0"});
   constexpr int kCount = 300;
   {
     auto alice = user("alice", "secret");

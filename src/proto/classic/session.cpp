@@ -34,7 +34,8 @@ Session::Session(std::shared_ptr<net::Connection> connection, SessionContext& co
       context_(context),
       executor_(connection_->executor()),
       shard_(shard),
-      deadline_(executor_) {}
+      deadline_(executor_),
+      flood_(context.settings.flood_rate, context.settings.flood_burst, asio::steady_timer::clock_type::now()) {}
 
 void Session::start() {
   context_.registry.add(shared_from_this());
@@ -78,6 +79,17 @@ asio::awaitable<net::ReadResult> Session::read_line() {
   auto result = co_await connection_->read_line();
   if (logged_in_ && result.status != net::ReadStatus::closed) touch(context_.settings.idle_timeout);
   co_return result;
+}
+
+// A client over its flood budget is slowed down, not refused: its next
+// line is read only when the budget allows.
+asio::awaitable<void> Session::pace() {
+  auto wait = flood_.take(asio::steady_timer::clock_type::now());
+  if (wait <= std::chrono::nanoseconds::zero()) co_return;
+  if (!flood_logged_) spdlog::info("flood pacing user={} from={}", user_, connection_->peer());
+  flood_logged_ = true;
+  asio::steady_timer pause(executor_, wait);
+  co_await pause.async_wait(use_tuple);
 }
 
 asio::awaitable<void> Session::run() {
@@ -255,6 +267,7 @@ asio::awaitable<void> Session::command_loop() {
       continue;
     }
     Command command = parse_command(line.line);
+    if (!std::holds_alternative<Empty>(command)) co_await pace();
     if (std::holds_alternative<WhoElse>(command)) {
       send(who_else(context_.chat.who_else(user_)));
     } else if (auto* who = std::get_if<WhoLast>(&command)) {

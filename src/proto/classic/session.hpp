@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/chat_service.hpp"
+#include "core/token_bucket.hpp"
 #include "net/connection.hpp"
 #include "net/session_registry.hpp"
 #include "proto/classic/commands.hpp"
@@ -26,6 +27,8 @@ struct SessionSettings {
   std::chrono::seconds idle_timeout{1800};
   std::size_t mailbox_page = 256;
   std::size_t max_line = 8192;
+  double flood_rate = 10;  // command lines per second once the burst is spent; 0: no limit
+  double flood_burst = 50;
 };
 
 // What every session shares; owned by the server and outliving all sessions.
@@ -57,6 +60,7 @@ class Session final : public core::Participant, public net::Stoppable, public st
   asio::awaitable<void> command_loop();
   asio::awaitable<void> watchdog();
   asio::awaitable<net::ReadResult> read_line();
+  asio::awaitable<void> pace();
 
   asio::awaitable<void> on_who_last(const WhoLast& c);
   asio::awaitable<void> on_private(const PrivateMessage& c);
@@ -84,6 +88,8 @@ class Session final : public core::Participant, public net::Stoppable, public st
   std::vector<core::EnvelopePtr> held_;
   End end_ = End::disconnect;
   bool finished_ = false;
+  core::TokenBucket flood_;
+  bool flood_logged_ = false;
 };
 
 }  // namespace parley::proto::classic
