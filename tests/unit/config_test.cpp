@@ -43,6 +43,8 @@ TEST(Config, SeedDefaults) {
   EXPECT_FALSE(c.users_file_given);
   EXPECT_EQ(c.db_path, "parley.db");
   EXPECT_GE(c.threads, 1u);
+  EXPECT_EQ(c.flood_rate, 10);
+  EXPECT_EQ(c.flood_burst, 50);
 }
 
 TEST(Config, FlagsOverrideDefaults) {
@@ -70,19 +72,25 @@ TEST(Config, BadInputExitsWithTwo) {
   EXPECT_EQ(exit_code({"--timeout", "0", "4119"}), 2);
   EXPECT_EQ(exit_code({"--login-times", "x", "4119"}), 2);
   EXPECT_EQ(exit_code({"--password-hash-cost", "cheap", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--flood-burst", "0", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--flood-rate", "-1", "4119"}), 2);
   EXPECT_EQ(exit_code({"--config", "/nonexistent/parley.toml", "4119"}), 2);
 }
 
 TEST(Config, HelpExitsWithZero) { EXPECT_EQ(exit_code({"--help"}), 0); }
 
 TEST(Config, TomlFillsWhatTheCommandLineLeavesOut) {
-  auto path = write_temp("timeout = 42\nwelcome = \"From TOML\"\nblock-time = 7\nusers = \"accounts.txt\"\n");
+  auto path = write_temp(
+      "timeout = 42\nwelcome = \"From TOML\"\nblock-time = 7\nusers = \"accounts.txt\"\nflood-rate = 2.5\nflood-burst "
+      "= 7\n");
   auto c = std::get<ServerConfig>(parse({"--config", path, "--block-time", "9", "4119"}));
   EXPECT_EQ(c.timeout.count(), 42);
   EXPECT_EQ(c.welcome, "From TOML");
   EXPECT_EQ(c.block_time.count(), 9);  // the command line wins
   EXPECT_EQ(c.users_file, "accounts.txt");
   EXPECT_TRUE(c.users_file_given);
+  EXPECT_EQ(c.flood_rate, 2.5);
+  EXPECT_EQ(c.flood_burst, 7);  // a TOML integer is a number too
   std::filesystem::remove(path);
 }
 
