@@ -32,7 +32,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The accounts of the seed's examples, plus a few more.
+// The accounts of the classic protocol's example sessions, plus a few more.
 std::string demo_users();
 
 // A running parleyd. Its stderr is captured line by line; the constructor

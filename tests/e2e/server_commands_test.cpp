@@ -1,5 +1,5 @@
 // Commands: whoelse, wholast, personalintro, help, logout, unknown commands,
-// idle timeout, and the seed's example sessions.
+// idle timeout, and the classic protocol's example sessions.
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -180,7 +180,7 @@ TEST_F(ServerCommands, ActivityKeepsSessionAlive) {
 }
 
 // The three example sessions of the assignment text, run one after another.
-TEST_F(ServerCommands, SeedExampleSessions) {
+TEST_F(ServerCommands, ClassicExampleSessions) {
   start();
   {
     auto facebook = user("facebook", "wastingtime");

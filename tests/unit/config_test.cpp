@@ -32,7 +32,7 @@ std::string write_temp(const std::string& content) {
 }
 }  // namespace
 
-TEST(Config, SeedDefaults) {
+TEST(Config, ClassicDefaults) {
   auto c = std::get<ServerConfig>(parse({"4119"}));
   EXPECT_EQ(c.port, 4119);
   EXPECT_EQ(c.login_times, 3);

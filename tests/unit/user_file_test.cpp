@@ -6,7 +6,7 @@ using parley::core::is_valid_username;
 using parley::core::parse_user_file;
 using parley::core::UserFileError;
 
-TEST(UserFile, ParsesTheSeedFormat) {
+TEST(UserFile, ParsesTheClassicFormat) {
   auto entries = parse_user_file("columbia 116bway\r\n\n# comment\n  seas   summerisover  \n", "user_pass.txt");
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].name, "columbia");
