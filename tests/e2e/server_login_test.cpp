@@ -288,5 +288,16 @@ TEST_F(ServerLogin, LoginTimeoutDoesNotHitLoggedInUsers) {
   EXPECT_EQ(c.command("whoelse"), "The currently online users are:\n(Not found)\nCommand: ");
 }
 
+// A password typed at the Username prompt is not an account name, and
+// unknown names never reach the log.
+TEST_F(ServerLogin, PasswordTypedAsUsernameIsNotLogged) {
+  start();
+  LineClient c(port());
+  c.expect("Username: ");
+  EXPECT_EQ(attempt(c, "hunter2", "bob"), kBad);
+  EXPECT_FALSE(server_->wait_for_log("login failed user=(unknown)").empty()) << server_->log();
+  EXPECT_FALSE(server_->log_contains("hunter2"));
+}
+
 }  // namespace
 }  // namespace parley::test

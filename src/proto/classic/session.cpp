@@ -160,6 +160,12 @@ asio::awaitable<void> Session::watchdog() {
   }
 }
 
+// A name that is not an account may be a password typed at the wrong
+// prompt: it never reaches the log.
+std::string Session::loggable_name(const std::string& name) const {
+  return context_.chat.exists(name) ? log_safe(name) : "(unknown)";
+}
+
 asio::awaitable<bool> Session::login() {
   auto& chat = context_.chat;
   const auto& address = connection_->peer_address();
@@ -174,7 +180,8 @@ asio::awaitable<bool> Session::login() {
     std::string name(core::trim(name_line.line));
     if (name.empty()) continue;
     if (auto left = chat.blocked_for(name, address)) {
-      spdlog::info("login refused user={} from={} reason=blocked left={}s", log_safe(name), address, left->count());
+      spdlog::info("login refused user={} from={} reason=blocked left={}s", loggable_name(name), address,
+                   left->count());
       send(still_blocked(name, *left));
       connection_->close_after_flush();
       co_return false;
@@ -204,12 +211,12 @@ asio::awaitable<bool> Session::login() {
       co_return true;
     }
     if (verdict.outcome == core::LoginOutcome::blocked) {
-      spdlog::warn("blocked user={} from={} for={}s", log_safe(name), address, verdict.block.count());
+      spdlog::warn("blocked user={} from={} for={}s", loggable_name(name), address, verdict.block.count());
       send(blocked_now(name, verdict.block));
       connection_->close_after_flush();
       co_return false;
     }
-    spdlog::info("login failed user={} from={}", log_safe(name), address);
+    spdlog::info("login failed user={} from={}", loggable_name(name), address);
     send(kBadCredentials);
   }
 }

@@ -72,6 +72,7 @@ class Session final : public core::Participant, public net::Stoppable, public st
   template <class Start>
   asio::awaitable<bool> await_stored(Start start);
 
+  std::string loggable_name(const std::string& name) const;
   void send(std::string_view text);
   void send_message(const core::EnvelopePtr& envelope);
   void touch(std::chrono::seconds timeout);
