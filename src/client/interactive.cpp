@@ -10,8 +10,8 @@
 #include <cstdio>
 
 #include "client/options.hpp"
-#include "client/sanitize.hpp"
 #include "client/spawn.hpp"
+#include "core/text.hpp"
 
 namespace parley::client {
 
@@ -89,7 +89,7 @@ void InteractiveFrontend::quit() {
 }
 
 void InteractiveFrontend::show_line(const std::string& line) {
-  std::string clean = sanitize_for_terminal(line);
+  std::string clean = core::sanitize_text(line);
   completion_.observe_line(clean);
   editor_.print(palette_.paint(clean, classify_line(clean)));
 }
@@ -115,7 +115,7 @@ void InteractiveFrontend::show_prompt(Prompt prompt) {
 
 void InteractiveFrontend::show_auto_answer(Prompt prompt, std::string_view answer) {
   completion_.observe_prompt();
-  editor_.print(std::string(prompt_text(prompt)) + sanitize_for_terminal(answer));
+  editor_.print(std::string(prompt_text(prompt)) + core::sanitize_text(answer));
 }
 
 void InteractiveFrontend::closed(const CloseInfo& info) {

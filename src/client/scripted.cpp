@@ -9,8 +9,8 @@
 #include <csignal>
 #include <cstdio>
 
-#include "client/sanitize.hpp"
 #include "client/spawn.hpp"
+#include "core/text.hpp"
 
 namespace parley::client {
 
@@ -99,7 +99,7 @@ void ScriptedFrontend::answer_if_ready() {
 }
 
 void ScriptedFrontend::show_line(const std::string& line) {
-  std::string clean = sanitize_for_terminal(line);
+  std::string clean = core::sanitize_text(line);
   write_out(palette_.paint(clean, classify_line(clean)) + "\n");
 }
 

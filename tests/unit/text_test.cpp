@@ -21,12 +21,23 @@ TEST(SanitizeText, RemovesAnsiEscapeSequences) {
                           "cy"),
             "xy");                         // RIS
   EXPECT_EQ(sanitize_text("x\x1b"), "x");  // cut short
+  EXPECT_EQ(sanitize_text("cut\x1b["), "cut");
+  EXPECT_EQ(sanitize_text("\x1b[1;31mred\x1b[0m"), "red");
+  EXPECT_EQ(sanitize_text("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"), "link");
+  EXPECT_EQ(sanitize_text("\x1bPdevice control\x1b\\ok"), "ok");  // DCS
+  EXPECT_EQ(sanitize_text("\x1b(Bx\x1b"
+                          "7y\x1b"
+                          "8"),
+            "xy");  // charset, save and restore cursor
 }
 
 TEST(SanitizeText, RemovesControlCharacters) {
   EXPECT_EQ(sanitize_text("bell\a back\bspace\rcr\x7f"), "bell backspacecr");
   EXPECT_EQ(sanitize_text("tab\there"), "tab here");
   EXPECT_EQ(sanitize_text(std::string("nul\0byte", 8)), "nulbyte");
+  EXPECT_EQ(sanitize_text("a\rb\bc\ad\x7f"
+                          "e\x01"),
+            "abcde");
   EXPECT_EQ(sanitize_text("c1\xC2\x9B"
                           "31m"),
             "c131m");  // U+009B is an 8-bit CSI
@@ -47,6 +58,7 @@ TEST(SanitizeText, ReplacesInvalidUtf8) {
   EXPECT_EQ(sanitize_text("\xC0\xAF"), fffd + fffd);                        // overlong '/'
   EXPECT_EQ(sanitize_text("\xED\xA0\x80"), fffd + fffd + fffd);             // a surrogate
   EXPECT_EQ(sanitize_text("\xE2\x82"), fffd + fffd);                        // truncated
+  EXPECT_EQ(sanitize_text("\x9B"), fffd);                                   // a lone 8-bit CSI byte
   EXPECT_EQ(sanitize_text("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
 }
 
