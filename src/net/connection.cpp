@@ -1,159 +1,240 @@
 #include "net/connection.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <vector>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/post.hpp>
+
+#include "net/worker.hpp"
 
 namespace parley::net {
 
+namespace asio = boost::asio;
+
 namespace {
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-std::string address_of(const tcp::socket& socket, bool with_port) {
-  boost::system::error_code ec;
-  auto ep = socket.remote_endpoint(ec);
-  if (ec) return "unknown";
-  auto addr = ep.address();
-  // A v4 client on a dual-stack socket shows up as ::ffff:a.b.c.d.
-  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-  std::string text = addr.to_string();
-  if (!with_port) return text;
-  return (addr.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(ep.port());
-}
-}  // namespace
-
-Connection::Connection(tcp::socket socket, ConnectionLimits limits)
-    : socket_(std::move(socket)),
-      limits_(limits),
-      peer_address_(address_of(socket_, false)),
-      peer_(address_of(socket_, true)),
-      framer_(limits.max_line),
-      writer_wake_(socket_.get_executor(), asio::steady_timer::time_point::max()),
-      drained_(socket_.get_executor(), asio::steady_timer::time_point::max()),
-      linger_(socket_.get_executor()) {
-  boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
+constexpr std::size_t kGather = 64;
 }
 
-Connection::~Connection() = default;
+Connection::Connection(std::unique_ptr<Transport> transport, ConnectionHandler& handler, Worker& worker,
+                       const ConnectionLimits& limits)
+    : transport_(std::move(transport)), handler_(handler), worker_(worker), limits_(limits), framer_(limits.max_line) {}
 
 void Connection::start() {
-  asio::co_spawn(
-      socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
+  worker_.attach(*this);
+  read_pass();
 }
 
-asio::awaitable<ReadResult> Connection::read_line() {
-  for (;;) {
-    if (framer_.has_next()) {
-      auto event = framer_.next();
-      if (auto* line = std::get_if<Line>(&event)) co_return ReadResult{ReadStatus::line, std::move(line->text)};
-      co_return ReadResult{ReadStatus::too_long, {}};
-    }
-    if (closed_) co_return ReadResult{};
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
-    if (ec == asio::error::eof) {
-      // A half-close ("nc -N", a script's end of input): answer what came first.
-      close_after_flush();
-      co_return ReadResult{};
-    }
-    if (ec) {
-      close();
-      co_return ReadResult{};
-    }
-    framer_.feed(std::string_view(read_buffer_.data(), n));
-  }
+// --- input ----------------------------------------------------------------
+
+void Connection::on_readable() {
+  read_wait_ = false;
+  read_pass();
 }
+
+void Connection::resume() {
+  paused_ = false;
+  post_read_pass();
+}
+
+void Connection::post_read_pass() {
+  if (read_posted_ || closed_) return;
+  read_posted_ = true;
+  asio::post(worker_.context(), [this, keep = owner()] {
+    read_posted_ = false;
+    read_pass();
+  });
+}
+
+void Connection::hand_again(std::string_view line) {
+  paused_ = true;
+  hand_again_ = true;
+  again_ = line;
+}
+
+void Connection::read_pass() {
+  if (closed_ || paused_ || backlogged_) return;
+  if (!stash_.empty()) {
+    std::string kept = std::move(stash_);
+    stash_.clear();
+    hand_out(kept);
+    if (!stash_.empty() || paused_ || backlogged_ || closed_) return;
+  }
+  if (closing_) return;  // nothing more is read from a connection on its way out
+  if (input_ended_) return handler_.on_input_end();
+  auto& buffer = worker_.read_buffer();
+  for (int reads = 0; reads < limits_.reads_per_pass; ++reads) {
+    auto result = transport_->read(buffer);
+    if (result.status == IoStatus::would_block) return arm_read();
+    if (result.status == IoStatus::end) {
+      input_ended_ = true;
+      return handler_.on_input_end();
+    }
+    if (result.status == IoStatus::error) return close();
+    hand_out(std::string_view(buffer.data(), result.bytes));
+    if (!stash_.empty() || paused_ || backlogged_ || closing_ || closed_) return;
+    // A short read emptied the socket: wait for the next bytes.
+    if (result.bytes < buffer.size()) return arm_read();
+  }
+  post_read_pass();  // budget spent: let the others run first
+}
+
+void Connection::hand_out(std::string_view input) {
+  std::string_view line;
+  for (;;) {
+    if (closed_ || closing_) return;
+    if (paused_ || backlogged_) break;
+    // A peer that leaves its replies unread is not served more of them.
+    if (queue_.queued_bytes() >= limits_.max_queue_bytes / 2) {
+      backlogged_ = true;
+      break;
+    }
+    auto status = framer_.next(input, line);
+    if (status == LineFramer::Status::need_more) return;
+    try {
+      if (status == LineFramer::Status::line)
+        handler_.on_line(line);
+      else
+        handler_.on_line_too_long();
+    } catch (const std::exception& e) {
+      // One connection's failure (say, out of memory) must not end the server.
+      spdlog::error("session failed from={}: {}", peer(), e.what());
+      return close();
+    }
+    if (hand_again_) {
+      hand_again_ = false;
+      std::string rest;
+      rest.reserve(again_.size() + 1 + input.size());
+      rest.append(again_).append("\n").append(input);
+      stash_ = std::move(rest);
+      return;
+    }
+  }
+  stash_.assign(input);
+}
+
+void Connection::arm_read() {
+  if (read_wait_ || closed_) return;
+  read_wait_ = true;
+  transport_->wait_readable(*this, owner());
+}
+
+// --- output ---------------------------------------------------------------
 
 bool Connection::send(std::shared_ptr<const std::string> bytes) {
   if (closed_ || closing_) return false;
-  if (queued_bytes_ + bytes->size() > limits_.max_queue_bytes) {
+  if (queue_.queued_bytes() + bytes->size() > limits_.max_queue_bytes) {
     cut_off_slow_ = true;
     close();
     return false;
   }
-  enqueue(std::move(bytes));
+  queue_.push_shared(std::move(bytes));
+  schedule_flush();
   return true;
 }
 
-bool Connection::reply(std::string_view text) {
-  if (closed_ || closing_) return false;
-  enqueue(std::make_shared<const std::string>(text));
-  return true;
+void Connection::reply(std::string_view text) {
+  if (closed_ || closing_) return;
+  queue_.push_copy(text);
+  schedule_flush();
 }
 
-void Connection::enqueue(std::shared_ptr<const std::string> bytes) {
-  queued_bytes_ += bytes->size();
-  enqueued_total_ += bytes->size();
-  queue_.push_back(std::move(bytes));
-  writer_wake_.cancel();
+void Connection::when_drained(std::function<void(bool)> done) {
+  if (closed_) {
+    asio::post(worker_.context(), [done = std::move(done), keep = owner()] { done(false); });
+    return;
+  }
+  drained_ = std::move(done);
+  drained_target_ = queue_.pushed_total();
+  if (queue_.written_total() >= drained_target_) after_write();
 }
 
-asio::awaitable<bool> Connection::drain() {
-  auto target = enqueued_total_;
-  while (!closed_ && written_total_ < target) co_await drained_.async_wait(use_tuple);
-  co_return written_total_ >= target;
+void Connection::schedule_flush() {
+  if (flush_scheduled_ || write_wait_) return;
+  flush_scheduled_ = true;
+  worker_.schedule_flush(*this);
 }
 
-void Connection::close_after_flush(std::chrono::seconds linger) {
+void Connection::flush() {
+  flush_scheduled_ = false;
+  if (closed_ || write_wait_) return;
+  std::array<std::string_view, kGather> pieces;
+  while (!queue_.empty()) {
+    auto count = queue_.gather(pieces);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += pieces[i].size();
+    auto result = transport_->write(std::span(pieces.data(), count));
+    if (result.status == IoStatus::error || result.status == IoStatus::end) return close();
+    if (result.status == IoStatus::would_block) {
+      arm_write();
+      break;
+    }
+    queue_.consume(result.bytes);
+    if (result.bytes < total) {  // the socket is full
+      arm_write();
+      break;
+    }
+  }
+  after_write();
+}
+
+void Connection::after_write() {
+  if (drained_ && queue_.written_total() >= drained_target_) {
+    auto done = std::move(drained_);
+    drained_ = nullptr;
+    done(true);
+  }
+  if (!queue_.empty() || closed_) return;
+  if (closing_) return close();
+  if (backlogged_) {
+    backlogged_ = false;
+    post_read_pass();
+  }
+}
+
+void Connection::on_writable() {
+  write_wait_ = false;
+  flush();
+}
+
+void Connection::arm_write() {
+  if (write_wait_ || closed_) return;
+  write_wait_ = true;
+  transport_->wait_writable(*this, owner());
+}
+
+// --- ending -----------------------------------------------------------------
+
+void Connection::close_after_flush(std::chrono::milliseconds linger) {
   if (closing_ || closed_) return;
   closing_ = true;
-  writer_wake_.cancel();
-  linger_.expires_after(linger);
-  linger_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->close();
-  });
+  deadline_ = Clock::now() + linger;
+  if (queue_.empty())
+    close();
+  else
+    schedule_flush();
 }
 
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
-  boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  closing_ = true;
+  transport_->close();
   queue_.clear();
-  queued_bytes_ = 0;
-  linger_.cancel();
-  wake_all();
+  stash_ = {};
+  worker_.detach(*this);
+  auto drained = std::move(drained_);
+  drained_ = nullptr;
+  // Reported from a fresh handler: close() may run deep inside a call chain.
+  asio::post(worker_.context(), [this, drained = std::move(drained), keep = owner()] {
+    if (drained) drained(false);
+    handler_.on_closed();
+  });
 }
 
-void Connection::wake_all() {
-  writer_wake_.cancel();
-  drained_.cancel();
-}
-
-asio::awaitable<void> Connection::write_loop() {
-  auto self = shared_from_this();
-  std::vector<std::shared_ptr<const std::string>> in_flight;
-  std::vector<asio::const_buffer> buffers;
-  while (!closed_) {
-    if (queue_.empty()) {
-      if (closing_) {
-        close();
-        break;
-      }
-      co_await writer_wake_.async_wait(use_tuple);
-      continue;
-    }
-    in_flight.clear();
-    buffers.clear();
-    while (!queue_.empty() && in_flight.size() < limits_.max_gather) {
-      buffers.emplace_back(asio::buffer(*queue_.front()));
-      in_flight.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, use_tuple);
-    if (ec || closed_) {
-      close();
-      break;
-    }
-    queued_bytes_ -= n;
-    written_total_ += n;
-    drained_.cancel();
-  }
-  in_flight.clear();
+void Connection::on_deadline(Clock::time_point) {
+  deadline_ = Clock::time_point::max();
+  if (closing_) return close();  // the peer did not read its last words in time
+  handler_.on_deadline();
 }
 
 }  // namespace parley::net

@@ -1,91 +1,134 @@
-// One client socket: bounded line input and a bounded outbound queue drained
-// by a single writer with gathered writes. All members run on the
-// connection's own executor (one io_context thread); other threads post.
+// One client connection: a transport, line framing and a bounded outbound
+// queue, driven by readiness on the owning worker thread. It hands lines to
+// its handler (the session) and writes what was queued during one pass of
+// the event loop in one gathered write. All members run on that thread.
 #pragma once
 
-#include <array>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "net/line_framer.hpp"
+#include "net/outbound_queue.hpp"
+#include "net/transport.hpp"
 
 namespace parley::net {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
+class Worker;
 
 struct ConnectionLimits {
   std::size_t max_line = 8192;             // bytes, without the line ending
   std::size_t max_queue_bytes = 1u << 20;  // outbound bytes waiting for a slow reader
-  std::size_t max_gather = 64;             // buffers in one write
+  int reads_per_pass = 4;                  // then other connections get their turn
 };
 
-enum class ReadStatus { line, too_long, closed };
-struct ReadResult {
-  ReadStatus status = ReadStatus::closed;
-  std::string line;
-};
-
-class Connection : public std::enable_shared_from_this<Connection> {
+// What a connection reports to; lives as long as its shared_ptr owner.
+class ConnectionHandler : public std::enable_shared_from_this<ConnectionHandler> {
  public:
-  Connection(tcp::socket socket, ConnectionLimits limits);
-  ~Connection();
+  virtual ~ConnectionHandler() = default;
+  // One line, without its ending; the view is valid during the call only.
+  virtual void on_line(std::string_view line) = 0;
+  // A line over the limit was discarded.
+  virtual void on_line_too_long() = 0;
+  // The peer sent its last byte, and every line before it was handled.
+  virtual void on_input_end() = 0;
+  // The deadline set with Connection::set_deadline() has passed.
+  virtual void on_deadline() = 0;
+  // The connection closed; called once, never from inside another call.
+  virtual void on_closed() = 0;
+  // The server is stopping.
+  virtual void on_shutdown() = 0;
+};
 
-  // Starts the writer; call once, on the connection's executor.
+class Connection final : TransportEvents {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Connection(std::unique_ptr<Transport> transport, ConnectionHandler& handler, Worker& worker,
+             const ConnectionLimits& limits);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Joins the worker's list and starts reading; the handler must already be
+  // owned by a shared_ptr.
   void start();
-  asio::any_io_executor executor() { return socket_.get_executor(); }
-  const std::string& peer_address() const { return peer_address_; }
-  const std::string& peer() const { return peer_; }
 
-  asio::awaitable<ReadResult> read_line();
+  // Input: no lines are handed out between pause() and resume().
+  void pause() { paused_ = true; }
+  void resume();
+  // From inside on_line(): pause, and hand the same line again after resume().
+  void hand_again(std::string_view line);
 
-  // Queues bytes from other users for the writer. When the queue would pass
-  // its bound the reader is too slow: the connection is closed instead and
-  // false returned.
+  // A message from someone else. Past the queue bound the reader is too slow:
+  // the connection is closed instead and false returned.
   bool send(std::shared_ptr<const std::string> bytes);
-  // Queues a reply to this peer's own request. Replies are not cut off:
-  // they are bounded by the caller waiting for drain() before reading more.
-  bool reply(std::string_view text);
-  // True when the caller should drain() before producing more replies.
-  bool backlogged() const { return queued_bytes_ >= limits_.max_queue_bytes / 2; }
-  // Waits until everything queued so far is written; false when the
-  // connection closed first.
-  asio::awaitable<bool> drain();
+  // A reply to the peer's own line. Not cut off: while the peer leaves half
+  // the bound unread, its lines are not read either.
+  void reply(std::string_view text);
+  // Calls `done(true)` once everything queued so far is written, or
+  // `done(false)` when the connection closes first. One waiter at a time.
+  void when_drained(std::function<void(bool)> done);
   // Writes what is queued, then closes; a peer that stops reading is cut
   // after `linger` all the same.
-  void close_after_flush(std::chrono::seconds linger = std::chrono::seconds(10));
-  // Closes now; queued bytes are dropped.
+  void close_after_flush(std::chrono::milliseconds linger);
   void close();
+
+  void set_deadline(Clock::time_point when) { deadline_ = when; }
   bool is_open() const { return !closed_; }
+  bool closing() const { return closing_ || closed_; }
   bool cut_off_slow() const { return cut_off_slow_; }
-  std::size_t queued_bytes() const { return queued_bytes_; }
+  std::size_t queued_bytes() const { return queue_.queued_bytes(); }
+  const std::string& peer_address() const { return transport_->peer_address(); }
+  std::string peer() const { return transport_->peer(); }
+  Worker& worker() { return worker_; }
+
+  // For the worker: what keeps the connection alive, the end-of-pass write
+  // and the deadline sweep.
+  std::shared_ptr<void> owner() { return handler_.shared_from_this(); }
+  ConnectionHandler& owner_handler() { return handler_; }
+  void flush();
+  void on_deadline(Clock::time_point now);
 
  private:
-  asio::awaitable<void> write_loop();
-  void enqueue(std::shared_ptr<const std::string> bytes);
-  void wake_all();
+  friend class Worker;
 
-  tcp::socket socket_;
-  ConnectionLimits limits_;
-  std::string peer_address_;
-  std::string peer_;
+  void on_readable() override;
+  void on_writable() override;
+  void on_transport_error() override { close(); }
+
+  void read_pass();
+  void post_read_pass();
+  // Hands out lines from `input`; when stopped early, keeps the rest in stash_.
+  void hand_out(std::string_view input);
+  void arm_read();
+  void arm_write();
+  void schedule_flush();
+  void after_write();
+
+  std::unique_ptr<Transport> transport_;
+  ConnectionHandler& handler_;
+  Worker& worker_;
+  const ConnectionLimits& limits_;
   LineFramer framer_;
-  std::array<char, 4096> read_buffer_{};
-
-  std::deque<std::shared_ptr<const std::string>> queue_;
-  std::size_t queued_bytes_ = 0;
-  std::uint64_t enqueued_total_ = 0;
-  std::uint64_t written_total_ = 0;
-  asio::steady_timer writer_wake_;  // never expires; cancelled to wake the writer
-  asio::steady_timer drained_;      // likewise, for drain() waiters
-  asio::steady_timer linger_;       // bounds close_after_flush()
+  OutboundQueue queue_;
+  std::string stash_;  // input read but not yet handed out
+  std::function<void(bool)> drained_;
+  std::uint64_t drained_target_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Connection* list_prev_ = nullptr;  // the worker's list
+  Connection* list_next_ = nullptr;
+  std::string_view again_;  // the line to hand again, during on_line()
+  bool hand_again_ = false;
+  bool paused_ = false;
+  bool backlogged_ = false;  // paused until the peer reads its replies
+  bool read_wait_ = false;
+  bool read_posted_ = false;
+  bool write_wait_ = false;
+  bool flush_scheduled_ = false;
+  bool input_ended_ = false;
   bool closing_ = false;
   bool closed_ = false;
   bool cut_off_slow_ = false;

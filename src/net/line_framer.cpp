@@ -2,50 +2,64 @@
 
 namespace parley::net {
 
-void LineFramer::finish_line(std::string_view tail) {
-  partial_.append(tail);
-  if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-  if (partial_.size() > max_line_)
-    events_.emplace_back(LineTooLong{});
-  else
-    events_.emplace_back(Line{std::move(partial_)});
-  partial_.clear();
+namespace {
+std::string_view without_cr(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
 }
+}  // namespace
 
-void LineFramer::feed(std::string_view bytes) {
-  while (!bytes.empty()) {
-    auto newline = bytes.find('\n');
+LineFramer::Status LineFramer::next(std::string_view& input, std::string_view& line) {
+  if (partial_done_) {
+    partial_.clear();
+    partial_done_ = false;
+    if (partial_.capacity() > 256) partial_.shrink_to_fit();
+  }
+  while (!input.empty()) {
+    auto newline = input.find('\n');
     if (discarding_) {
-      if (newline == std::string_view::npos) return;
+      if (newline == std::string_view::npos) {
+        input = {};
+        return Status::need_more;
+      }
       discarding_ = false;
-      bytes.remove_prefix(newline + 1);
+      input.remove_prefix(newline + 1);
       continue;
     }
     if (newline == std::string_view::npos) {
       // +1 leaves room for a '\r' that may precede the coming '\n'.
-      if (partial_.size() + bytes.size() > max_line_ + 1) {
+      if (partial_.size() + input.size() > max_line_ + 1) {
         partial_.clear();
+        partial_.shrink_to_fit();
         discarding_ = true;
-        events_.emplace_back(LineTooLong{});
-      } else {
-        partial_.append(bytes);
+        input = {};
+        return Status::too_long;
       }
-      return;
+      partial_.append(input);
+      input = {};
+      return Status::need_more;
     }
-    if (partial_.size() + newline > max_line_ + 1) {
+    auto piece = input.substr(0, newline);
+    input.remove_prefix(newline + 1);
+    if (partial_.size() + piece.size() > max_line_ + 1) {
       partial_.clear();
-      events_.emplace_back(LineTooLong{});
-    } else {
-      finish_line(bytes.substr(0, newline));
+      return Status::too_long;
     }
-    bytes.remove_prefix(newline + 1);
+    if (partial_.empty()) {
+      line = without_cr(piece);
+    } else {
+      partial_.append(piece);
+      partial_done_ = true;
+      line = without_cr(partial_);
+    }
+    if (line.size() > max_line_) {
+      partial_.clear();
+      partial_done_ = false;
+      return Status::too_long;
+    }
+    return Status::line;
   }
-}
-
-FramedEvent LineFramer::next() {
-  FramedEvent e = std::move(events_.front());
-  events_.pop_front();
-  return e;
+  return Status::need_more;
 }
 
 }  // namespace parley::net

@@ -1,38 +1,35 @@
-// Splits a byte stream into lines with a hard bound on line length.
+// Splits a byte stream into lines with a hard bound on line length. Keeps
+// only an unfinished line between reads; complete lines are handed out as
+// views into the caller's buffer.
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace parley::net {
 
-struct Line {
-  std::string text;  // without "\n" or "\r\n"
-};
-struct LineTooLong {};
-using FramedEvent = std::variant<Line, LineTooLong>;
-
 class LineFramer {
  public:
+  enum class Status {
+    line,       // `line` holds one line, without "\n" or "\r\n"
+    too_long,   // a line over the limit was dropped (reported once per line)
+    need_more,  // `input` is used up
+  };
+
   explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
 
-  // Memory stays below max_line plus what one feed() adds in events: callers
-  // drain next() before feeding more.
-  void feed(std::string_view bytes);
-  bool has_next() const { return !events_.empty(); }
-  FramedEvent next();
+  // Takes bytes from the front of `input` up to the end of the next line.
+  // `line` stays valid until the next call or until `input`'s bytes change.
+  Status next(std::string_view& input, std::string_view& line);
   std::size_t buffered() const { return partial_.size(); }
+  std::size_t max_line() const { return max_line_; }
 
  private:
-  void finish_line(std::string_view tail);
-
   std::size_t max_line_;
-  std::string partial_;
-  bool discarding_ = false;  // inside a line already reported as too long
-  std::deque<FramedEvent> events_;
+  std::string partial_;        // an unfinished line from earlier input
+  bool partial_done_ = false;  // partial_ was handed out and must be cleared
+  bool discarding_ = false;    // inside a line already reported as too long
 };
 
 }  // namespace parley::net

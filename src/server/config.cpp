@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -24,6 +25,8 @@ struct Raw {
   std::int64_t login_timeout = 60;
   std::string welcome = "Welcome to simple chat server!";
   std::int64_t threads = 0;
+  std::int64_t hash_threads = 0;
+  std::vector<ListenerConfig> listeners;
   std::int64_t max_queue = 1 << 20;
   double flood_rate = 10;
   double flood_burst = 50;
@@ -39,6 +42,43 @@ class ConfigError : public std::runtime_error {
 void check_range(const std::string& name, std::int64_t value, std::int64_t low, std::int64_t high) {
   if (value < low || value > high)
     throw ConfigError(fmt::format("{} must be between {} and {}, not {}", name, low, high, value));
+}
+
+const char* const kProtocols[] = {"classic"};
+
+// [[listener]] tables: address (optional), port, protocol (default classic).
+std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::string& file) {
+  const auto* array = node.as_array();
+  if (!array) throw ConfigError(fmt::format("{}: 'listener' must be an array of tables ([[listener]])", file));
+  std::vector<ListenerConfig> out;
+  for (const auto& item : *array) {
+    const auto* table = item.as_table();
+    if (!table) throw ConfigError(fmt::format("{}: each [[listener]] must be a table", file));
+    ListenerConfig l;
+    for (auto& [key, value] : *table) {
+      std::string k(key.str());
+      if (k == "address") {
+        auto v = value.value<std::string>();
+        if (!v) throw ConfigError(fmt::format("{}: listener 'address' must be a string", file));
+        l.address = *v;
+      } else if (k == "port") {
+        auto v = value.value<std::int64_t>();
+        if (!v || *v < 0 || *v > 65535)
+          throw ConfigError(fmt::format("{}: listener 'port' must be an integer from 0 to 65535", file));
+        l.port = static_cast<std::uint16_t>(*v);
+      } else if (k == "protocol") {
+        auto v = value.value<std::string>();
+        if (!v || std::find(std::begin(kProtocols), std::end(kProtocols), *v) == std::end(kProtocols))
+          throw ConfigError(fmt::format("{}: listener 'protocol' must be one of: classic", file));
+        l.protocol = *v;
+      } else {
+        throw ConfigError(fmt::format("{}: unknown listener setting '{}'", file, k));
+      }
+    }
+    if (!table->contains("port")) throw ConfigError(fmt::format("{}: a [[listener]] needs a port", file));
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 // Settings from the TOML file fill in only what the command line left out.
@@ -95,6 +135,10 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = text(raw.welcome);
     else if (name == "threads")
       apply = integer(raw.threads);
+    else if (name == "hash-threads")
+      apply = integer(raw.hash_threads);
+    else if (name == "listener")
+      apply = [&node, &raw] { raw.listeners = parse_listeners(node, raw.config); };
     else if (name == "max-queue")
       apply = integer(raw.max_queue);
     else if (name == "flood-rate")
@@ -116,6 +160,7 @@ ServerConfig validate(const Raw& raw) {
   check_range("last-hour", raw.last_hour, 0, 100000);
   check_range("login-timeout", raw.login_timeout, 1, 86400);
   check_range("threads", raw.threads, 0, 1024);
+  check_range("hash-threads", raw.hash_threads, 0, 1024);
   check_range("max-queue", raw.max_queue, 16384, std::int64_t{1} << 32);
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
   if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
@@ -134,6 +179,10 @@ ServerConfig validate(const Raw& raw) {
   c.welcome = raw.welcome;
   c.threads =
       raw.threads > 0 ? static_cast<std::size_t>(raw.threads) : std::max(1u, std::thread::hardware_concurrency());
+  c.hash_threads = raw.hash_threads > 0 ? static_cast<std::size_t>(raw.hash_threads)
+                                        : std::max(1u, std::thread::hardware_concurrency());
+  c.listeners.push_back(ListenerConfig{raw.bind, c.port, "classic"});
+  c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
   c.flood_rate = raw.flood_rate;
   c.flood_burst = raw.flood_burst;
@@ -168,6 +217,8 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--login-timeout", raw.login_timeout, "Seconds a connection may take to log in (default: 60)");
   app.add_option("--welcome", raw.welcome, "Text after 'Login successful, ' (default: Welcome to simple chat server!)");
   app.add_option("--threads", raw.threads, "Network worker threads (default: one per core)");
+  app.add_option("--hash-threads", raw.hash_threads,
+                 "Password checks that run at once, each on its own thread (default: one per core)");
   app.add_option("--max-queue", raw.max_queue,
                  "Bytes that may wait for a slow reader before it is disconnected (default: 1048576)");
   app.add_option("--flood-rate", raw.flood_rate,

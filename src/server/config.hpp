@@ -6,10 +6,18 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/password.hpp"
 
 namespace parley::server {
+
+// One listening socket: where, and which protocol is spoken there.
+struct ListenerConfig {
+  std::string address;  // empty: every IPv4 and IPv6 address
+  std::uint16_t port = 0;
+  std::string protocol = "classic";
+};
 
 struct ServerConfig {
   std::uint16_t port = 0;
@@ -23,7 +31,9 @@ struct ServerConfig {
   int last_hour = 60;
   std::chrono::seconds login_timeout{60};
   std::string welcome = "Welcome to simple chat server!";
-  std::size_t threads = 0;  // 0: one per core
+  std::size_t threads = 0;                // 0: one per core
+  std::size_t hash_threads = 0;           // password checks at once; 0: one per core
+  std::vector<ListenerConfig> listeners;  // the port and bind above come first
   std::size_t max_queue = 1u << 20;
   double flood_rate = 10;
   double flood_burst = 50;

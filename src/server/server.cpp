@@ -18,6 +18,7 @@
 
 #include "core/user_file.hpp"
 #include "net/connection.hpp"
+#include "proto/classic/classic_session.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {
@@ -69,23 +70,22 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)),
-      pool_(config_.threads),
-      fanout_(pool_),
-      hash_pool_(std::max<std::size_t>(1, config_.threads / 2)) {
-  spdlog::info("parleyd {} starting: db={} threads={}", PARLEY_VERSION, config_.db_path, config_.threads);
+    : config_(std::move(config)), pool_(config_.threads), fanout_(pool_), hash_pool_(config_.hash_threads) {
+  spdlog::info("parleyd {} starting: db={} threads={} hash-threads={}", PARLEY_VERSION, config_.db_path, pool_.size(),
+               hash_pool_.threads());
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
   import_users(*chat_, *store_, config_);
-  proto::classic::SessionSettings session;
-  session.welcome = config_.welcome;
-  session.login_timeout = config_.login_timeout;
-  session.idle_timeout = config_.timeout;
-  session.flood_rate = config_.flood_rate;
-  session.flood_burst = config_.flood_burst;
-  context_ = std::make_unique<proto::classic::SessionContext>(
-      proto::classic::SessionContext{*chat_, hash_pool_, registry_, session});
+  session::Settings settings;
+  settings.welcome = config_.welcome;
+  settings.login_timeout = config_.login_timeout;
+  settings.idle_timeout = config_.timeout;
+  settings.flood_rate = config_.flood_rate;
+  settings.flood_burst = config_.flood_burst;
+  net::ConnectionLimits limits;
+  limits.max_queue_bytes = config_.max_queue;
+  context_ = std::make_unique<session::Context>(session::Context{*chat_, hash_pool_, settings, limits});
 }
 
 Server::~Server() {
@@ -93,69 +93,53 @@ Server::~Server() {
   hash_pool_.join();
 }
 
-void Server::open_acceptors() {
-  auto& ctx = pool_.at(0);
-  auto open = [&](const tcp::endpoint& ep, bool dual_stack) {
-    auto acceptor = std::make_unique<tcp::acceptor>(ctx);
-    acceptor->open(ep.protocol());
-    acceptor->set_option(tcp::acceptor::reuse_address(true));
-    if (dual_stack) acceptor->set_option(asio::ip::v6_only(false));
-    acceptor->bind(ep);
-    acceptor->listen(asio::socket_base::max_listen_connections);
-    acceptors_.push_back(std::move(acceptor));
-  };
-  if (!config_.bind.empty()) {
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(config_.bind, ec);
-    if (ec) throw std::runtime_error("--bind: not an IP address: " + config_.bind);
-    open(tcp::endpoint(addr, config_.port), false);
-    return;
-  }
-  try {
-    open(tcp::endpoint(tcp::v6(), config_.port), true);
-  } catch (const boost::system::system_error& e) {
-    spdlog::warn("IPv6 unavailable ({}); listening on IPv4 only", e.code().message());
-    acceptors_.clear();
-    open(tcp::endpoint(tcp::v4(), config_.port), false);
+SessionFactory Server::factory(const std::string& protocol) {
+  if (protocol == "classic")
+    return [this](std::unique_ptr<net::Transport> transport, net::Worker& worker) -> std::shared_ptr<session::Session> {
+      return std::make_shared<proto::classic::ClassicSession>(std::move(transport), *context_, worker);
+    };
+  throw std::runtime_error("unknown protocol: " + protocol);
+}
+
+void Server::open_listeners() {
+  for (const auto& l : config_.listeners) {
+    if (!l.address.empty()) {
+      boost::system::error_code ec;
+      auto addr = asio::ip::make_address(l.address, ec);
+      if (ec) throw std::runtime_error("--bind: not an IP address: " + l.address);
+      listeners_.push_back(
+          std::make_unique<Listener>(pool_, tcp::endpoint(addr, l.port), false, l.protocol, factory(l.protocol)));
+      continue;
+    }
+    // Every address: one dual-stack socket, or IPv4 alone where IPv6 is off.
+    try {
+      listeners_.push_back(
+          std::make_unique<Listener>(pool_, tcp::endpoint(tcp::v6(), l.port), true, l.protocol, factory(l.protocol)));
+    } catch (const boost::system::system_error& e) {
+      if (e.code() != asio::error::address_family_not_supported &&
+          e.code() != boost::system::errc::address_not_available)
+        throw std::runtime_error("cannot listen on port " + std::to_string(l.port) + ": " + e.code().message());
+      spdlog::warn("IPv6 unavailable ({}); listening on IPv4 only", e.code().message());
+      listeners_.push_back(
+          std::make_unique<Listener>(pool_, tcp::endpoint(tcp::v4(), l.port), false, l.protocol, factory(l.protocol)));
+    }
   }
 }
 
 std::vector<tcp::endpoint> Server::endpoints() const {
   std::vector<tcp::endpoint> out;
-  for (auto& a : acceptors_) out.push_back(a->local_endpoint());
+  for (auto& l : listeners_) out.push_back(l->local_endpoint());
   return out;
 }
 
 void Server::start() {
   // Taken before the first listen line, so a signal that follows it is never lost.
   signals_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGINT, SIGTERM);
-  open_acceptors();
+  open_listeners();
   pool_.start();
-  for (auto& acceptor : acceptors_) {
-    spdlog::info("listening on {}", describe(acceptor->local_endpoint()));
-    asio::co_spawn(acceptor->get_executor(), accept_loop(*acceptor), asio::detached);
-  }
-}
-
-asio::awaitable<void> Server::accept_loop(tcp::acceptor& acceptor) {
-  constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-  net::ConnectionLimits limits;
-  limits.max_queue_bytes = config_.max_queue;
-  for (;;) {
-    std::size_t shard = pool_.next_index();
-    auto& ctx = pool_.at(shard);
-    auto [ec, socket] = co_await acceptor.async_accept(ctx, use_tuple);
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) {
-      // Out of descriptors or memory: back off instead of spinning.
-      spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
-      co_await pause.async_wait(use_tuple);
-      continue;
-    }
-    auto connection = std::make_shared<net::Connection>(std::move(socket), limits);
-    auto session = std::make_shared<proto::classic::Session>(connection, *context_, shard);
-    asio::post(ctx, [session] { session->start(); });
+  for (auto& l : listeners_) {
+    spdlog::info("listening on {} ({})", describe(l->local_endpoint()), l->protocol());
+    l->start();
   }
 }
 
@@ -174,15 +158,13 @@ void Server::shutdown() {
   // Stop accepting, tell every session, let them leave, then flush the store.
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {
-    for (auto& a : acceptors_) {
-      boost::system::error_code ec;
-      a->close(ec);
-    }
+    for (auto& l : listeners_) l->close();
     closed.set_value();
   });
   closed.get_future().wait();
-  registry_.shutdown_all();
-  if (!registry_.wait_empty(std::chrono::seconds(5))) spdlog::warn("{} sessions did not end in time", registry_.size());
+  pool_.for_each_connection([](net::Connection& c) { c.owner_handler().on_shutdown(); });
+  if (!pool_.wait_no_connections(std::chrono::seconds(5)))
+    spdlog::warn("{} connections did not end in time", pool_.connections());
   chat_->mark_all_seen();
   store_->flush();
   pool_.stop();

@@ -11,10 +11,11 @@
 #include "core/chat_service.hpp"
 #include "core/clock.hpp"
 #include "net/io_pool.hpp"
-#include "net/session_registry.hpp"
 #include "net/sharded_fanout.hpp"
-#include "proto/classic/session.hpp"
 #include "server/config.hpp"
+#include "server/listener.hpp"
+#include "session/hash_pool.hpp"
+#include "session/session.hpp"
 #include "store/store.hpp"
 
 namespace parley::server {
@@ -32,8 +33,8 @@ class Server {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
 
  private:
-  boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor);
-  void open_acceptors();
+  void open_listeners();
+  SessionFactory factory(const std::string& protocol);
   void shutdown();
 
   ServerConfig config_;
@@ -42,10 +43,9 @@ class Server {
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
-  boost::asio::thread_pool hash_pool_;
-  net::SessionRegistry registry_;
-  std::unique_ptr<proto::classic::SessionContext> context_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  session::HashPool hash_pool_;
+  std::unique_ptr<session::Context> context_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;
 };
 

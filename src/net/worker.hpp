@@ -1,0 +1,64 @@
+// What one worker thread shares among its connections: the io_context, a
+// read buffer (so an idle connection keeps none), the list of connections
+// whose output waits for the end of this pass, and a coarse deadline sweep
+// that replaces per-connection timers.
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace parley::net {
+
+namespace asio = boost::asio;
+class Connection;
+
+class Worker {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kSweepInterval{250};
+  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+
+  Worker(asio::io_context& context, std::size_t index);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // The worker of the calling thread, or null off the worker threads.
+  static Worker* current();
+  void make_current();
+
+  asio::io_context& context() { return context_; }
+  std::size_t index() const { return index_; }
+  std::array<char, kReadBufferSize>& read_buffer() { return read_buffer_; }
+
+  // Writes `c`'s output once the handlers queued in this pass have run.
+  void schedule_flush(Connection& c);
+  void attach(Connection& c);
+  void detach(Connection& c);
+  std::size_t connections() const { return count_; }
+  // Calls `f` on every attached connection (on this thread).
+  void for_each(const std::function<void(Connection&)>& f);
+  void start_sweep();
+  void stop_sweep();
+
+ private:
+  void flush_all();
+  void sweep();
+
+  asio::io_context& context_;
+  std::size_t index_;
+  std::array<char, kReadBufferSize> read_buffer_{};
+  std::vector<std::shared_ptr<void>> flush_owners_;
+  std::vector<Connection*> flush_list_;
+  Connection* head_ = nullptr;  // intrusive list of attached connections
+  std::size_t count_ = 0;
+  asio::steady_timer sweep_timer_;
+  bool sweeping_ = false;
+};
+
+}  // namespace parley::net

@@ -1,0 +1,45 @@
+// The classic line protocol on one connection: the Username/Password
+// dialogue, offline delivery, then one command per line, each answered and
+// followed by the `Command: ` prompt. An adapter only: the shared session
+// steps live in session::Session, the rules in core::ChatService.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "proto/classic/commands.hpp"
+#include "session/session.hpp"
+
+namespace parley::proto::classic {
+
+class ClassicSession final : public session::Session {
+ public:
+  using Session::Session;
+
+ private:
+  enum class State : std::uint8_t { username, password, verifying, joining, commands, intro };
+
+  void on_started() override;
+  void on_line(std::string_view line) override;
+  void on_line_too_long() override;
+  void on_login_verdict(const std::string& name, core::LoginVerdict verdict) override;
+  void on_offline_begin() override;
+  void on_offline_message(const core::ChatMessage& message) override;
+  void on_joined() override;
+  std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) override;
+  std::string timeout_notice() override;
+  std::string shutdown_notice() override;
+  void on_stored() override;
+
+  void on_command(std::string_view line);
+  void on_private(const PrivateMessage& c);
+  void on_broadcast_all(const BroadcastAll& c);
+  void on_broadcast_users(const BroadcastUsers& c);
+  void save_intro(std::string_view text);
+  void prompt();
+
+  State state_ = State::username;
+  std::string name_;  // the username, between the two login prompts
+};
+
+}  // namespace parley::proto::classic

@@ -1,0 +1,225 @@
+#include "session/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.hpp"
+
+namespace parley::session {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker)
+    : connection_(std::move(transport), *this, worker, context.limits),
+      context_(context),
+      flood_(context.settings.flood_rate, context.settings.flood_burst, Clock::now()) {}
+
+std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+
+void Session::start() {
+  connection_.set_deadline(Clock::now() + settings().login_timeout);
+  on_started();
+  connection_.start();
+}
+
+std::size_t Session::shard() const { return const_cast<net::Connection&>(connection_).worker().index(); }
+
+void Session::deliver(core::EnvelopePtr envelope) {
+  asio::post(connection_.worker().context(),
+             [self = self(), envelope = std::move(envelope)]() mutable { self->deliver_here(std::move(envelope)); });
+}
+
+void Session::deliver_here(core::EnvelopePtr envelope) {
+  if (connection_.closing()) return;
+  if (!holding_live_) {
+    connection_.send(encode(envelope));
+    return;
+  }
+  if (held_.size() >= settings().max_held) {
+    spdlog::warn("slow client cut off user={} reason=too many messages during offline delivery", user_);
+    connection_.close();
+    return;
+  }
+  held_.push_back(std::move(envelope));
+}
+
+void Session::on_shutdown() {
+  if (connection_.closing()) return;
+  send(shutdown_notice());
+  end_ = End::shutdown;
+  connection_.close_after_flush(std::chrono::seconds(2));
+}
+
+void Session::finish(End why, std::string_view last_words) {
+  if (connection_.closing()) return;
+  send(last_words);
+  end_ = why;
+  connection_.close_after_flush(std::chrono::seconds(10));
+}
+
+void Session::on_deadline() {
+  if (connection_.closing()) return;
+  finish(End::timeout, timeout_notice());
+}
+
+// A half-close ("nc -N", a script's end of input): what came first has been
+// answered; close once that is written.
+void Session::on_input_end() { connection_.close_after_flush(std::chrono::seconds(10)); }
+
+void Session::on_closed() {
+  gone_ = true;
+  if (joined_) chat().leave(user_, this);
+  joined_ = false;
+  if (connection_.cut_off_slow()) end_ = End::slow;
+  log_end();
+  held_.clear();
+  pace_timer_.reset();
+}
+
+void Session::touch() { connection_.set_deadline(Clock::now() + settings().idle_timeout); }
+
+store::Callback<store::Done> Session::store_answer() {
+  return [this](store::Result<store::Done> result) {
+    std::string error = result.ok() ? std::string() : result.error();
+    asio::post(connection_.worker().context(), [this, ok = result.ok(), error = std::move(error)] {
+      auto pending = std::move(pending_store_);
+      if (!ok) spdlog::error("store write failed user={}: {}", user_, error);
+      if (pending) send(ok ? pending->if_stored : pending->if_failed);
+      on_stored();
+      // `pending` goes last: it may hold the last reference to this session.
+    });
+  };
+}
+
+void Session::await_store(std::string if_stored, std::string if_failed) {
+  connection_.pause();
+  pending_store_ = std::make_unique<PendingStore>(PendingStore{self(), std::move(if_stored), std::move(if_failed)});
+}
+
+void Session::log_end() {
+  auto peer = connection_.peer();
+  if (!logged_in_) {
+    if (end_ == End::timeout) spdlog::info("login timeout from={}", peer);
+    if (end_ == End::slow) spdlog::warn("slow client cut off from={} reason=outbound queue full", peer);
+    return;
+  }
+  switch (end_) {
+    case End::logout:
+      spdlog::info("logout user={} from={}", user_, peer);
+      break;
+    case End::timeout:
+      spdlog::info("timeout user={} from={} idle={}s", user_, peer, settings().idle_timeout.count());
+      break;
+    case End::shutdown:
+      spdlog::info("disconnect user={} from={} reason=shutdown", user_, peer);
+      break;
+    case End::slow:
+      spdlog::warn("slow client cut off user={} from={} reason=outbound queue full", user_, peer);
+      break;
+    case End::disconnect:
+      spdlog::info("disconnect user={} from={}", user_, peer);
+      break;
+  }
+}
+
+std::string Session::loggable_name(const std::string& name) const {
+  return context_.chat.exists(name) ? core::log_safe(name) : "(unknown)";
+}
+
+std::optional<std::chrono::seconds> Session::blocked(const std::string& name) {
+  auto left = chat().blocked_for(name, connection_.peer_address());
+  if (left)
+    spdlog::info("login refused user={} from={} reason=blocked left={}s", loggable_name(name),
+                 connection_.peer_address(), left->count());
+  return left;
+}
+
+void Session::check_login(std::string name, std::string password) {
+  connection_.pause();
+  auto& context = connection_.worker().context();
+  // The job holds the session: while input waits, nothing else may.
+  context_.hashing.submit([session = self(), &context, name = std::move(name),
+                           password = std::move(password)]() mutable {
+    // A connection that has gone costs no hashing.
+    if (session->gone_) return asio::post(context, [session = std::move(session)] {});
+    bool ok = session->chat().check_password(name, password);
+    asio::post(context, [session = std::move(session), name = std::move(name), ok] {
+      if (session->connection_.closing()) return;
+      auto verdict = session->chat().record_attempt(name, session->connection_.peer_address(), ok);
+      if (verdict.outcome == core::LoginOutcome::ok) {
+        session->user_ = name;
+        session->logged_in_ = true;
+        session->connection_.set_deadline(Clock::now() + session->settings().idle_timeout);
+        spdlog::info("login user={} from={}", name, session->connection_.peer());
+      } else if (verdict.outcome == core::LoginOutcome::blocked) {
+        spdlog::warn("blocked user={} from={} for={}s", session->loggable_name(name),
+                     session->connection_.peer_address(), verdict.block.count());
+      } else {
+        spdlog::info("login failed user={} from={}", session->loggable_name(name), session->connection_.peer_address());
+      }
+      session->on_login_verdict(name, verdict);
+    });
+  });
+}
+
+void Session::join() {
+  connection_.pause();
+  joined_ = true;  // join() below makes the user visible before any suspension
+  auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
+  chat().join(user_, std::move(participant), settings().mailbox_page,
+              here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+}
+
+void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
+  if (connection_.closing()) return;
+  if (!result.ok()) {
+    spdlog::error("mailbox fetch failed user={}: {}", user_, result.error());
+    return end_joining();
+  }
+  auto page = std::move(result.value());
+  if (!page.messages.empty()) {
+    if (!offline_begun_) on_offline_begin();
+    offline_begun_ = true;
+    for (auto& m : page.messages) on_offline_message(m.message);
+  }
+  // Only what reached the connection leaves the mailbox.
+  connection_.when_drained([this, self = self(), upto = page.upto, more = page.more](bool written) {
+    if (!written) return;
+    chat().ack_mailbox(user_, upto, nullptr);
+    if (!more) return end_joining();
+    chat().fetch_mailbox(user_, upto, settings().mailbox_page,
+                         here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+  });
+}
+
+void Session::end_joining() {
+  holding_live_ = false;
+  for (auto& envelope : held_) connection_.send(encode(envelope));
+  held_.clear();
+  held_.shrink_to_fit();
+  on_joined();
+}
+
+// A client over its flood budget is slowed down, not refused: its line is
+// handed again when the budget allows.
+bool Session::pace(std::string_view line) {
+  if (paced_line_due_) {
+    paced_line_due_ = false;
+    return true;
+  }
+  auto wait = flood_.take(Clock::now());
+  if (wait <= std::chrono::nanoseconds::zero()) return true;
+  if (!flood_logged_) spdlog::info("flood pacing user={} from={}", user_, connection_.peer());
+  flood_logged_ = true;
+  connection_.hand_again(line);
+  if (!pace_timer_) pace_timer_ = std::make_unique<asio::steady_timer>(connection_.worker().context());
+  pace_timer_->expires_after(wait);
+  pace_timer_->async_wait([this, self = self()](boost::system::error_code ec) {
+    if (ec || connection_.closing()) return;
+    paced_line_due_ = true;
+    connection_.resume();
+  });
+  return false;
+}
+
+}  // namespace parley::session

@@ -1,0 +1,152 @@
+// What every protocol's session shares, whatever its wire format: the login
+// steps (lockout check, password check on the hashing pool, the verdict),
+// joining the chat with mailbox replay while live messages are held back,
+// the login and idle deadlines, flood pacing, and the end-of-session log.
+// A protocol adapter derives from it, turns lines into calls and results
+// into bytes. Everything runs on the connection's worker thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/chat_service.hpp"
+#include "core/token_bucket.hpp"
+#include "net/connection.hpp"
+#include "net/worker.hpp"
+#include "session/hash_pool.hpp"
+
+namespace parley::session {
+
+struct Settings {
+  std::string welcome = "Welcome to simple chat server!";
+  std::chrono::seconds login_timeout{60};
+  std::chrono::seconds idle_timeout{1800};
+  std::size_t mailbox_page = 256;
+  std::size_t max_held = 4096;  // live messages held during mailbox replay
+  double flood_rate = 10;       // lines per second once the burst is spent; 0: no limit
+  double flood_burst = 50;
+};
+
+// Shared by every session; owned by the server and outliving them all.
+struct Context {
+  core::ChatService& chat;
+  HashPool& hashing;
+  Settings settings;
+  net::ConnectionLimits limits;
+};
+
+class Session : public net::ConnectionHandler, public core::Participant {
+ public:
+  Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker);
+
+  // Greets the peer and starts reading; on the worker's thread, once owned
+  // by a shared_ptr.
+  void start();
+
+  void deliver(core::EnvelopePtr envelope) override;
+  std::size_t shard() const override;
+  void deliver_here(core::EnvelopePtr envelope) override;
+  // Server shutdown: a last word, then close.
+  void on_shutdown() override;
+
+ protected:
+  enum class End { disconnect, logout, timeout, shutdown, slow };
+
+  core::ChatService& chat() { return context_.chat; }
+  const Settings& settings() const { return context_.settings; }
+  const net::ConnectionLimits& limits() const { return context_.limits; }
+  net::Connection& connection() { return connection_; }
+  bool logged_in() const { return logged_in_; }
+  const std::string& user() const { return user_; }
+  void send(std::string_view text) { connection_.reply(text); }
+
+  // The lockout's answer for `name` from this address; a refusal is logged.
+  std::optional<std::chrono::seconds> blocked(const std::string& name);
+  // Verifies the password on the hashing pool and records the attempt;
+  // input is paused until on_login_verdict().
+  void check_login(std::string name, std::string password);
+  // Marks the user online, replays their mailbox through the hooks, then
+  // sends the live messages held meanwhile and calls on_joined().
+  void join();
+  // Flood budget for a command line: false means the line was put back and
+  // comes again when the budget allows.
+  bool pace(std::string_view line);
+  // A callback for a chat call that may write to the store: it brings the
+  // store's answer back to this thread, to on_stored(). It allocates
+  // nothing, so passing it costs nothing when the call delivers live.
+  store::Callback<store::Done> store_answer();
+  // After a call answered that it is storing: input waits, the session
+  // keeps itself alive, and on_stored() sends `if_stored` or `if_failed`.
+  void await_store(std::string if_stored, std::string if_failed);
+  // Counts the line as activity for the idle deadline.
+  void touch();
+  // Says `last_words`, then closes once they are written.
+  void finish(End why, std::string_view last_words);
+  // A name that is not an account may be a password typed at the wrong
+  // prompt: it never reaches the log.
+  std::string loggable_name(const std::string& name) const;
+
+  // --- what the protocol adapter provides
+  virtual void on_started() = 0;
+  virtual void on_login_verdict(const std::string& name, core::LoginVerdict verdict) = 0;
+  virtual void on_offline_begin() = 0;
+  virtual void on_offline_message(const core::ChatMessage& message) = 0;
+  virtual void on_joined() = 0;
+  virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
+  virtual std::string timeout_notice() = 0;  // login timed out, or idle logout
+  virtual std::string shutdown_notice() = 0;
+  // The store answered what await_store() waited for; its reply is sent.
+  virtual void on_stored() = 0;
+
+ private:
+  void on_deadline() final;
+  void on_input_end() override;
+  void on_closed() final;
+  void on_mailbox_page(store::Result<store::MailboxPage> page);
+  void end_joining();
+  void log_end();
+  std::shared_ptr<Session> self();
+  template <class T>
+  store::Callback<T> here(std::function<void(store::Result<T>)> then);
+
+  struct PendingStore {
+    std::shared_ptr<Session> hold;
+    std::string if_stored;
+    std::string if_failed;
+  };
+
+  net::Connection connection_;
+  Context& context_;
+  std::string user_;  // empty until logged in
+  std::vector<core::EnvelopePtr> held_;
+  core::TokenBucket flood_;
+  std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // only for clients that were paced
+  std::unique_ptr<PendingStore> pending_store_;            // only while the store is busy for us
+  std::atomic<bool> gone_{false};                          // read by the hashing threads
+  End end_ = End::disconnect;
+  bool logged_in_ = false;
+  bool joined_ = false;
+  bool holding_live_ = true;  // live messages wait until offline ones are out
+  bool offline_begun_ = false;
+  bool paced_line_due_ = false;
+  bool flood_logged_ = false;
+};
+
+template <class T>
+store::Callback<T> Session::here(std::function<void(store::Result<T>)> then) {
+  auto& context = connection_.worker().context();
+  return [&context, self = self(), then = std::move(then)](store::Result<T> result) mutable {
+    boost::asio::post(context, [self = std::move(self), then = std::move(then), result = std::move(result)]() mutable {
+      then(std::move(result));
+    });
+  };
+}
+
+}  // namespace parley::session
