@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 
@@ -48,7 +49,7 @@ void Connection::post_read_pass() {
 void Connection::hand_again(std::string_view line) {
   paused_ = true;
   hand_again_ = true;
-  again_ = line;
+  stash_.assign(line).append("\n");
 }
 
 void Connection::read_pass() {
@@ -102,10 +103,7 @@ void Connection::hand_out(std::string_view input) {
     }
     if (hand_again_) {
       hand_again_ = false;
-      std::string rest;
-      rest.reserve(again_.size() + 1 + input.size());
-      rest.append(again_).append("\n").append(input);
-      stash_ = std::move(rest);
+      stash_.append(input);  // after the line put back
       return;
     }
   }
@@ -143,9 +141,8 @@ void Connection::when_drained(std::function<void(bool)> done) {
     asio::post(worker_.context(), [done = std::move(done), keep = owner()] { done(false); });
     return;
   }
-  drained_ = std::move(done);
-  drained_target_ = queue_.pushed_total();
-  if (queue_.written_total() >= drained_target_) after_write();
+  drain_ = std::make_unique<Drain>(Drain{std::move(done), queue_.queued_bytes()});
+  if (drain_->left == 0) after_write();
 }
 
 void Connection::schedule_flush() {
@@ -169,6 +166,7 @@ void Connection::flush() {
       break;
     }
     queue_.consume(result.bytes);
+    if (drain_) drain_->left -= std::min(drain_->left, result.bytes);
     if (result.bytes < total) {  // the socket is full
       arm_write();
       break;
@@ -178,10 +176,9 @@ void Connection::flush() {
 }
 
 void Connection::after_write() {
-  if (drained_ && queue_.written_total() >= drained_target_) {
-    auto done = std::move(drained_);
-    drained_ = nullptr;
-    done(true);
+  if (drain_ && drain_->left == 0) {
+    auto drain = std::move(drain_);
+    drain->done(true);
   }
   if (!queue_.empty() || closed_) return;
   if (closing_) return close();
@@ -222,11 +219,9 @@ void Connection::close() {
   queue_.clear();
   stash_ = {};
   worker_.detach(*this);
-  auto drained = std::move(drained_);
-  drained_ = nullptr;
   // Reported from a fresh handler: close() may run deep inside a call chain.
-  asio::post(worker_.context(), [this, drained = std::move(drained), keep = owner()] {
-    if (drained) drained(false);
+  asio::post(worker_.context(), [this, drain = std::move(drain_), keep = owner()] {
+    if (drain) drain->done(false);
     handler_.on_closed();
   });
 }

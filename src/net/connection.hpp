@@ -81,7 +81,7 @@ class Connection final : TransportEvents {
   bool closing() const { return closing_ || closed_; }
   bool cut_off_slow() const { return cut_off_slow_; }
   std::size_t queued_bytes() const { return queue_.queued_bytes(); }
-  const std::string& peer_address() const { return transport_->peer_address(); }
+  std::string peer_address() const { return transport_->peer_address(); }
   std::string peer() const { return transport_->peer(); }
   Worker& worker() { return worker_; }
 
@@ -115,12 +115,14 @@ class Connection final : TransportEvents {
   LineFramer framer_;
   OutboundQueue queue_;
   std::string stash_;  // input read but not yet handed out
-  std::function<void(bool)> drained_;
-  std::uint64_t drained_target_ = 0;
+  struct Drain {
+    std::function<void(bool)> done;
+    std::size_t left = 0;  // bytes still to write
+  };
+  std::unique_ptr<Drain> drain_;  // rare: only while someone waits
   Clock::time_point deadline_ = Clock::time_point::max();
   Connection* list_prev_ = nullptr;  // the worker's list
   Connection* list_next_ = nullptr;
-  std::string_view again_;  // the line to hand again, during on_line()
   bool hand_again_ = false;
   bool paused_ = false;
   bool backlogged_ = false;  // paused until the peer reads its replies

@@ -5,14 +5,12 @@ namespace parley::net {
 void OutboundQueue::push_shared(std::shared_ptr<const std::string> bytes) {
   if (bytes->empty()) return;
   queued_ += bytes->size();
-  pushed_total_ += bytes->size();
   pieces_.push_back(Piece{std::move(bytes), {}});
 }
 
 void OutboundQueue::push_copy(std::string_view bytes) {
   if (bytes.empty()) return;
   queued_ += bytes.size();
-  pushed_total_ += bytes.size();
   // Appending to the last owned piece is safe even when it is partly
   // written: writes address it by offset, never by a kept pointer.
   if (pieces_.size() > head_ && !pieces_.back().shared)
@@ -32,11 +30,10 @@ std::size_t OutboundQueue::gather(std::span<std::string_view> out) const {
 
 void OutboundQueue::consume(std::size_t bytes) {
   queued_ -= bytes;
-  written_total_ += bytes;
   while (bytes > 0) {
     auto left = pieces_[head_].bytes().size() - offset_;
     if (bytes < left) {
-      offset_ += bytes;
+      offset_ += static_cast<std::uint32_t>(bytes);
       return;
     }
     bytes -= left;
@@ -50,7 +47,7 @@ void OutboundQueue::consume(std::size_t bytes) {
     head_ = 0;
   } else if (head_ >= 32 && head_ * 2 >= pieces_.size()) {
     // A queue that never empties must not keep its written pieces.
-    pieces_.erase(pieces_.begin(), pieces_.begin() + static_cast<std::ptrdiff_t>(head_));
+    pieces_.erase(pieces_.begin(), pieces_.begin() + head_);
     head_ = 0;
   }
 }

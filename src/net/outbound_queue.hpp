@@ -28,8 +28,6 @@ class OutboundQueue {
 
   bool empty() const { return queued_ == 0; }
   std::size_t queued_bytes() const { return queued_; }
-  std::uint64_t pushed_total() const { return pushed_total_; }
-  std::uint64_t written_total() const { return written_total_; }
 
  private:
   struct Piece {
@@ -38,11 +36,9 @@ class OutboundQueue {
     std::string_view bytes() const { return shared ? std::string_view(*shared) : std::string_view(owned); }
   };
   std::vector<Piece> pieces_;
-  std::size_t head_ = 0;    // first piece not fully written
-  std::size_t offset_ = 0;  // bytes of pieces_[head_] already written
   std::size_t queued_ = 0;
-  std::uint64_t pushed_total_ = 0;
-  std::uint64_t written_total_ = 0;
+  std::uint32_t head_ = 0;    // first piece not fully written
+  std::uint32_t offset_ = 0;  // bytes of pieces_[head_] already written
 };
 
 }  // namespace parley::net

@@ -23,25 +23,25 @@ std::string address_text(const asio::ip::address& address) {
   return addr.to_string();
 }
 
-TcpTransport::TcpTransport(tcp::socket socket) : socket_(std::move(socket)) {
+TcpTransport::TcpTransport(Socket socket) : socket_(std::move(socket)) {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
-  auto ep = socket_.remote_endpoint(ec);
-  if (ec) {
-    peer_address_ = "unknown";
-  } else {
-    peer_address_ = address_text(ep.address());
-    peer_port_ = ep.port();
-  }
+  peer_ = socket_.remote_endpoint(ec);
+}
+
+std::string TcpTransport::peer_address() const {
+  if (peer_.port() == 0) return "unknown";
+  return address_text(peer_.address());
 }
 
 TcpTransport::~TcpTransport() = default;
 
 std::string TcpTransport::peer() const {
-  if (peer_port_ == 0) return peer_address_;
-  bool v6 = peer_address_.find(':') != std::string::npos;
-  return (v6 ? "[" + peer_address_ + "]" : peer_address_) + ":" + std::to_string(peer_port_);
+  auto address = peer_address();
+  if (peer_.port() == 0) return address;
+  bool v6 = address.find(':') != std::string::npos;
+  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(peer_.port());
 }
 
 IoResult TcpTransport::read(std::span<char> into) {

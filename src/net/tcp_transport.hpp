@@ -2,6 +2,7 @@
 // used in non-blocking mode; reads and writes are direct system calls.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "net/transport.hpp"
@@ -10,7 +11,11 @@ namespace parley::net {
 
 class TcpTransport final : public Transport {
  public:
-  explicit TcpTransport(boost::asio::ip::tcp::socket socket);
+  // Bound to one io_context's executor: smaller than a type-erased one, and
+  // a connection never leaves its worker.
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+  explicit TcpTransport(Socket socket);
   ~TcpTransport() override;
 
   IoResult read(std::span<char> into) override;
@@ -18,13 +23,12 @@ class TcpTransport final : public Transport {
   void wait_readable(TransportEvents& events, std::shared_ptr<void> owner) override;
   void wait_writable(TransportEvents& events, std::shared_ptr<void> owner) override;
   void close() override;
-  const std::string& peer_address() const override { return peer_address_; }
+  std::string peer_address() const override;
   std::string peer() const override;
 
  private:
-  boost::asio::ip::tcp::socket socket_;
-  std::string peer_address_;
-  unsigned short peer_port_ = 0;
+  Socket socket_;
+  boost::asio::ip::tcp::endpoint peer_;  // kept: a closed socket no longer knows it
 };
 
 // "a.b.c.d" or "x:y::z"; a v4 client on a dual-stack socket is shown as v4.

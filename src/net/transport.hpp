@@ -47,7 +47,7 @@ class Transport {
   virtual void close() = 0;
 
   // Client address without port ("127.0.0.1", "::1"), and with it.
-  virtual const std::string& peer_address() const = 0;
+  virtual std::string peer_address() const = 0;
   virtual std::string peer() const = 0;
 };
 

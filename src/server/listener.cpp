@@ -38,7 +38,8 @@ asio::awaitable<void> Listener::accept_loop() {
   constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
   for (;;) {
     std::size_t index = pool_.next_index();
-    auto [ec, socket] = co_await acceptor_.async_accept(pool_.at(index), use_tuple);
+    net::TcpTransport::Socket socket(pool_.at(index));
+    auto [ec] = co_await acceptor_.async_accept(socket, use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       // Out of descriptors or memory: back off instead of spinning.

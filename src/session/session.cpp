@@ -35,12 +35,13 @@ void Session::deliver_here(core::EnvelopePtr envelope) {
     connection_.send(encode(envelope));
     return;
   }
-  if (held_.size() >= settings().max_held) {
+  if (!held_) held_ = std::make_unique<std::vector<core::EnvelopePtr>>();
+  if (held_->size() >= settings().max_held) {
     spdlog::warn("slow client cut off user={} reason=too many messages during offline delivery", user_);
     connection_.close();
     return;
   }
-  held_.push_back(std::move(envelope));
+  held_->push_back(std::move(envelope));
 }
 
 void Session::on_shutdown() {
@@ -72,7 +73,7 @@ void Session::on_closed() {
   joined_ = false;
   if (connection_.cut_off_slow()) end_ = End::slow;
   log_end();
-  held_.clear();
+  held_.reset();
   pace_timer_.reset();
 }
 
@@ -134,7 +135,8 @@ std::optional<std::chrono::seconds> Session::blocked(const std::string& name) {
   return left;
 }
 
-void Session::check_login(std::string name, std::string password) {
+void Session::check_login(std::string password) {
+  auto name = user_;
   connection_.pause();
   auto& context = connection_.worker().context();
   // The job holds the session: while input waits, nothing else may.
@@ -146,8 +148,8 @@ void Session::check_login(std::string name, std::string password) {
     asio::post(context, [session = std::move(session), name = std::move(name), ok] {
       if (session->connection_.closing()) return;
       auto verdict = session->chat().record_attempt(name, session->connection_.peer_address(), ok);
+      if (verdict.outcome != core::LoginOutcome::ok) session->user_.clear();
       if (verdict.outcome == core::LoginOutcome::ok) {
-        session->user_ = name;
         session->logged_in_ = true;
         session->connection_.set_deadline(Clock::now() + session->settings().idle_timeout);
         spdlog::info("login user={} from={}", name, session->connection_.peer());
@@ -194,9 +196,8 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
 
 void Session::end_joining() {
   holding_live_ = false;
-  for (auto& envelope : held_) connection_.send(encode(envelope));
-  held_.clear();
-  held_.shrink_to_fit();
+  if (auto held = std::move(held_))
+    for (auto& envelope : *held) connection_.send(encode(envelope));
   on_joined();
 }
 

@@ -64,14 +64,16 @@ class Session : public net::ConnectionHandler, public core::Participant {
   const net::ConnectionLimits& limits() const { return context_.limits; }
   net::Connection& connection() { return connection_; }
   bool logged_in() const { return logged_in_; }
+  // The account: the name being logged in, then the user logged in.
   const std::string& user() const { return user_; }
+  void set_user(std::string name) { user_ = std::move(name); }
   void send(std::string_view text) { connection_.reply(text); }
 
   // The lockout's answer for `name` from this address; a refusal is logged.
   std::optional<std::chrono::seconds> blocked(const std::string& name);
-  // Verifies the password on the hashing pool and records the attempt;
-  // input is paused until on_login_verdict().
-  void check_login(std::string name, std::string password);
+  // Verifies user()'s password on the hashing pool and records the attempt;
+  // input is paused until on_login_verdict(). A refused name is forgotten.
+  void check_login(std::string password);
   // Marks the user online, replays their mailbox through the hooks, then
   // sends the live messages held meanwhile and calls on_joined().
   void join();
@@ -124,8 +126,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
 
   net::Connection connection_;
   Context& context_;
-  std::string user_;  // empty until logged in
-  std::vector<core::EnvelopePtr> held_;
+  std::string user_;
+  std::unique_ptr<std::vector<core::EnvelopePtr>> held_;  // live messages that came during replay
   core::TokenBucket flood_;
   std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // only for clients that were paced
   std::unique_ptr<PendingStore> pending_store_;            // only while the store is busy for us

@@ -30,13 +30,13 @@ void ClassicSession::on_line(std::string_view line) {
       std::string name(core::trim(line));
       if (name.empty()) return send(kUsernamePrompt);
       if (auto left = blocked(name)) return finish(End::disconnect, still_blocked(name, *left));
-      name_ = std::move(name);
+      set_user(std::move(name));
       state_ = State::password;
       return send(kPasswordPrompt);
     }
     case State::password:
       state_ = State::verifying;
-      return check_login(std::move(name_), std::string(line));
+      return check_login(std::string(line));
     case State::commands:
       return on_command(line);
     case State::intro:
@@ -68,8 +68,6 @@ void ClassicSession::on_line_too_long() {
 }
 
 void ClassicSession::on_login_verdict(const std::string& name, core::LoginVerdict verdict) {
-  name_.clear();
-  name_.shrink_to_fit();
   switch (verdict.outcome) {
     case core::LoginOutcome::ok:
       state_ = State::joining;

@@ -39,7 +39,6 @@ class ClassicSession final : public session::Session {
   void prompt();
 
   State state_ = State::username;
-  std::string name_;  // the username, between the two login prompts
 };
 
 }  // namespace parley::proto::classic
