@@ -73,8 +73,8 @@ void Connection::read_pass() {
     if (result.status == IoStatus::error) return close();
     hand_out(std::string_view(buffer.data(), result.bytes));
     if (!stash_.empty() || paused_ || backlogged_ || closing_ || closed_) return;
-    // A short read emptied the socket: wait for the next bytes.
-    if (result.bytes < buffer.size()) return arm_read();
+    // Even after a short read: the reactor is edge-triggered, and an end of
+    // input that came with the data would not be reported again.
   }
   post_read_pass();  // budget spent: let the others run first
 }
