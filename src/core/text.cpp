@@ -76,6 +76,12 @@ std::string sanitize_text(std::string_view in) {
   out.reserve(in.size());
   std::size_t pos = 0;
   while (pos < in.size()) {
+    // Printable ASCII, the common case, is copied a run at a time.
+    std::size_t run = pos;
+    while (run < in.size() && static_cast<unsigned>(static_cast<unsigned char>(in[run])) - 0x20u < 0x5Fu) ++run;
+    out.append(in.data() + pos, run - pos);
+    pos = run;
+    if (pos == in.size()) break;
     char32_t cp;
     std::size_t len = decode_utf8(in, pos, cp);
     if (len == 0) {

@@ -23,8 +23,7 @@ std::size_t IoPool::next_index() { return next_.fetch_add(1, std::memory_order_r
 void IoPool::start() {
   for (std::size_t i = 0; i < contexts_.size(); ++i) {
     threads_.emplace_back([context = contexts_[i].get(), worker = workers_[i].get()] {
-      worker->make_current();
-      worker->start_sweep();
+      worker->start();
       context->run();
     });
   }

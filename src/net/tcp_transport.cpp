@@ -1,20 +1,25 @@
 #include "net/tcp_transport.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <array>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
 #include <cerrno>
+#include <cstring>
 
 namespace parley::net {
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kMaxIov = 64;
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
+bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 }  // namespace
 
 std::string address_text(const asio::ip::address& address) {
@@ -23,31 +28,46 @@ std::string address_text(const asio::ip::address& address) {
   return addr.to_string();
 }
 
-TcpTransport::TcpTransport(Socket socket) : socket_(std::move(socket)) {
-  boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
-  peer_ = socket_.remote_endpoint(ec);
+TcpTransport::TcpTransport(int fd, Poller& poller) : fd_(fd), poller_(poller) {
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  socklen_t length = sizeof peer_;
+  if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&peer_), &length) != 0) peer_.sin6_family = AF_UNSPEC;
+  try {
+    poller_.add(fd_, *this);
+  } catch (...) {
+    ::close(fd_);
+    throw;
+  }
 }
+
+TcpTransport::~TcpTransport() { close(); }
 
 std::string TcpTransport::peer_address() const {
-  if (peer_.port() == 0) return "unknown";
-  return address_text(peer_.address());
+  if (peer_.sin6_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&peer_);
+    return asio::ip::address_v4(ntohl(v4->sin_addr.s_addr)).to_string();
+  }
+  if (peer_.sin6_family == AF_INET6) {
+    asio::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), peer_.sin6_addr.s6_addr, bytes.size());
+    return address_text(asio::ip::address_v6(bytes, peer_.sin6_scope_id));
+  }
+  return "unknown";
 }
-
-TcpTransport::~TcpTransport() = default;
 
 std::string TcpTransport::peer() const {
   auto address = peer_address();
-  if (peer_.port() == 0) return address;
+  if (peer_.sin6_family != AF_INET && peer_.sin6_family != AF_INET6) return address;
   bool v6 = address.find(':') != std::string::npos;
-  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(peer_.port());
+  // sin_port and sin6_port sit at the same offset.
+  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(ntohs(peer_.sin6_port));
 }
 
 IoResult TcpTransport::read(std::span<char> into) {
-  if (!socket_.is_open()) return {IoStatus::error, 0};
+  if (fd_ < 0) return {IoStatus::error, 0};
   for (;;) {
-    auto n = ::recv(socket_.native_handle(), into.data(), into.size(), 0);
+    auto n = ::recv(fd_, into.data(), into.size(), 0);
     if (n > 0) return {IoStatus::ok, static_cast<std::size_t>(n)};
     if (n == 0) return {IoStatus::end, 0};
     if (errno == EINTR) continue;
@@ -56,7 +76,7 @@ IoResult TcpTransport::read(std::span<char> into) {
 }
 
 IoResult TcpTransport::write(std::span<const std::string_view> from) {
-  if (!socket_.is_open()) return {IoStatus::error, 0};
+  if (fd_ < 0) return {IoStatus::error, 0};
   std::array<iovec, kMaxIov> iov{};
   std::size_t count = std::min(from.size(), kMaxIov);
   for (std::size_t i = 0; i < count; ++i) {
@@ -67,36 +87,50 @@ IoResult TcpTransport::write(std::span<const std::string_view> from) {
   message.msg_iov = iov.data();
   message.msg_iovlen = count;
   for (;;) {
-    auto n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+    auto n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
     if (n >= 0) return {IoStatus::ok, static_cast<std::size_t>(n)};
     if (errno == EINTR) continue;
     return {would_block(errno) ? IoStatus::would_block : IoStatus::error, 0};
   }
 }
 
-// The worker's io_context runs on one thread, so readiness that arrives
-// between a read that found nothing and this wait is still reported: the
-// reactor polls only after the current handler returns.
+// Waits are only flags: the socket is registered edge-triggered for both
+// directions, and the caller waits only after the socket said EAGAIN, so
+// the next edge is the one it waits for.
 void TcpTransport::wait_readable(TransportEvents& events, std::shared_ptr<void> owner) {
-  socket_.async_wait(tcp::socket::wait_read, [&events, owner = std::move(owner)](boost::system::error_code ec) {
-    if (ec == asio::error::operation_aborted) return;
-    if (ec) return events.on_transport_error();
-    events.on_readable();
-  });
+  if (fd_ < 0) return;
+  events_ = &events;
+  reading_ = true;
+  if (!owner_) owner_ = std::move(owner);
 }
 
 void TcpTransport::wait_writable(TransportEvents& events, std::shared_ptr<void> owner) {
-  socket_.async_wait(tcp::socket::wait_write, [&events, owner = std::move(owner)](boost::system::error_code ec) {
-    if (ec == asio::error::operation_aborted) return;
-    if (ec) return events.on_transport_error();
-    events.on_writable();
-  });
+  if (fd_ < 0) return;
+  events_ = &events;
+  writing_ = true;
+  if (!owner_) owner_ = std::move(owner);
+}
+
+void TcpTransport::on_poll(std::uint32_t events) {
+  auto keep = std::move(owner_);  // released when this call ends, not before
+  owner_.reset();
+  bool readable = reading_ && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+  bool writable = writing_ && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR));
+  if (readable) reading_ = false;
+  if (writable) writing_ = false;
+  if (reading_ || writing_) owner_ = keep;  // still waiting for the other direction
+  if (readable) events_->on_readable();
+  if (writable && fd_ >= 0) events_->on_writable();
 }
 
 void TcpTransport::close() {
-  boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  if (fd_ < 0) return;
+  poller_.remove(fd_);
+  ::shutdown(fd_, SHUT_RDWR);
+  ::close(fd_);
+  fd_ = -1;
+  reading_ = writing_ = false;
+  owner_.reset();
 }
 
 }  // namespace parley::net

@@ -1,22 +1,25 @@
-// Plain TCP: the socket stays registered with the worker's reactor and is
-// used in non-blocking mode; reads and writes are direct system calls.
+// Plain TCP on a non-blocking socket registered with the worker's Poller:
+// reads and writes are direct system calls, waits cost nothing until the
+// socket is ready.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include <netinet/in.h>
 
+#include <boost/asio/ip/address.hpp>
+#include <memory>
+
+#include "net/poller.hpp"
 #include "net/transport.hpp"
 
 namespace parley::net {
 
-class TcpTransport final : public Transport {
+class TcpTransport final : public Transport, PollTarget {
  public:
-  // Bound to one io_context's executor: smaller than a type-erased one, and
-  // a connection never leaves its worker.
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
-
-  explicit TcpTransport(Socket socket);
+  // Takes ownership of `fd`, a connected non-blocking socket.
+  TcpTransport(int fd, Poller& poller);
   ~TcpTransport() override;
+  TcpTransport(const TcpTransport&) = delete;
+  TcpTransport& operator=(const TcpTransport&) = delete;
 
   IoResult read(std::span<char> into) override;
   IoResult write(std::span<const std::string_view> from) override;
@@ -27,8 +30,15 @@ class TcpTransport final : public Transport {
   std::string peer() const override;
 
  private:
-  Socket socket_;
-  boost::asio::ip::tcp::endpoint peer_;  // kept: a closed socket no longer knows it
+  void on_poll(std::uint32_t events) override;
+
+  int fd_;
+  Poller& poller_;
+  TransportEvents* events_ = nullptr;
+  std::shared_ptr<void> owner_;  // held while a wait is pending
+  sockaddr_in6 peer_{};          // kept: a closed socket no longer knows it
+  bool reading_ = false;
+  bool writing_ = false;
 };
 
 // "a.b.c.d" or "x:y::z"; a v4 client on a dual-stack socket is shown as v4.

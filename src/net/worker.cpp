@@ -11,7 +11,7 @@ thread_local Worker* current_worker = nullptr;
 }
 
 Worker::Worker(asio::io_context& context, std::size_t index)
-    : context_(context), index_(index), sweep_timer_(context) {}
+    : context_(context), poller_(context), index_(index), sweep_timer_(context) {}
 
 Worker* Worker::current() { return current_worker; }
 void Worker::make_current() { current_worker = this; }
@@ -66,6 +66,12 @@ void Worker::for_each(const std::function<void(Connection&)>& f) {
     f(*c);
     c = next;
   }
+}
+
+void Worker::start() {
+  make_current();
+  poller_.start();
+  start_sweep();
 }
 
 void Worker::start_sweep() {

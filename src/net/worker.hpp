@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "net/poller.hpp"
+
 namespace parley::net {
 
 namespace asio = boost::asio;
@@ -33,6 +35,7 @@ class Worker {
   void make_current();
 
   asio::io_context& context() { return context_; }
+  Poller& poller() { return poller_; }
   std::size_t index() const { return index_; }
   std::array<char, kReadBufferSize>& read_buffer() { return read_buffer_; }
 
@@ -43,14 +46,17 @@ class Worker {
   std::size_t connections() const { return count_; }
   // Calls `f` on every attached connection (on this thread).
   void for_each(const std::function<void(Connection&)>& f);
-  void start_sweep();
+  // On the worker's thread, before its io_context runs.
+  void start();
   void stop_sweep();
 
  private:
   void flush_all();
+  void start_sweep();
   void sweep();
 
   asio::io_context& context_;
+  Poller poller_;
   std::size_t index_;
   std::array<char, kReadBufferSize> read_buffer_{};
   std::vector<std::shared_ptr<void>> flush_owners_;

@@ -1,14 +1,12 @@
 #include "server/listener.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
 
 #include "net/tcp_transport.hpp"
 
@@ -17,9 +15,17 @@ namespace parley::server {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+constexpr int kAcceptsPerPass = 64;
+}
+
 Listener::Listener(net::IoPool& pool, const tcp::endpoint& endpoint, bool dual_stack, std::string protocol,
                    SessionFactory factory)
-    : pool_(pool), acceptor_(pool.at(0)), protocol_(std::move(protocol)), factory_(std::move(factory)) {
+    : pool_(pool),
+      acceptor_(pool.at(0)),
+      backoff_(pool.at(0)),
+      protocol_(std::move(protocol)),
+      factory_(std::move(factory)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(!dual_stack));
@@ -27,36 +33,51 @@ Listener::Listener(net::IoPool& pool, const tcp::endpoint& endpoint, bool dual_s
   acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 
-void Listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void Listener::start() {
+  acceptor_.non_blocking(true);
+  wait();
+}
 
 void Listener::close() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  backoff_.cancel();
 }
 
-asio::awaitable<void> Listener::accept_loop() {
-  constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-  for (;;) {
-    std::size_t index = pool_.next_index();
-    net::TcpTransport::Socket socket(pool_.at(index));
-    auto [ec] = co_await acceptor_.async_accept(socket, use_tuple);
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
+void Listener::wait() {
+  acceptor_.async_wait(tcp::acceptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec || !acceptor_.is_open()) return;  // closed at shutdown
+    accept_ready();
+  });
+}
+
+// Takes every waiting connection (a bounded number per pass) and hands each
+// to the next worker, as a transport with the listener's protocol on top.
+void Listener::accept_ready() {
+  if (!acceptor_.is_open()) return;
+  for (int i = 0; i < kAcceptsPerPass; ++i) {
+    int fd = ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait();
       // Out of descriptors or memory: back off instead of spinning.
-      spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
-      co_await pause.async_wait(use_tuple);
-      continue;
+      spdlog::warn("accept failed: {}", std::strerror(errno));
+      backoff_.expires_after(std::chrono::milliseconds(100));
+      backoff_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) wait();
+      });
+      return;
     }
-    auto& worker = pool_.worker(index);
-    asio::post(worker.context(), [this, &worker, socket = std::move(socket)]() mutable {
+    auto& worker = pool_.worker(pool_.next_index());
+    asio::post(worker.context(), [this, &worker, fd] {
       try {
-        factory_(std::make_unique<net::TcpTransport>(std::move(socket)), worker)->start();
+        factory_(std::make_unique<net::TcpTransport>(fd, worker.poller()), worker)->start();
       } catch (const std::exception& e) {
         spdlog::error("could not start a session: {}", e.what());
       }
     });
   }
+  asio::post(acceptor_.get_executor(), [this] { accept_ready(); });
 }
 
 }  // namespace parley::server

@@ -3,8 +3,8 @@
 // worker thread (round-robin).
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,10 +29,12 @@ class Listener {
   const std::string& protocol() const { return protocol_; }
 
  private:
-  boost::asio::awaitable<void> accept_loop();
+  void wait();
+  void accept_ready();
 
   net::IoPool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;
   std::string protocol_;
   SessionFactory factory_;
 };

@@ -1,0 +1,45 @@
+// The worker's own edge-triggered epoll set for client sockets. A socket is
+// registered once, for reading and writing; a wait is a flag, not a system
+// call. The set itself is one descriptor in the io_context's reactor, so
+// timers, posts and the store's callbacks share the same thread and loop.
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstdint>
+
+namespace parley::net {
+
+class PollTarget {
+ public:
+  // `events`: the EPOLL* bits that came for this socket.
+  virtual void on_poll(std::uint32_t events) = 0;
+
+ protected:
+  ~PollTarget() = default;
+};
+
+class Poller {
+ public:
+  explicit Poller(boost::asio::io_context& context);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Starts listening for readiness; on the worker's thread.
+  void start();
+  // Throws std::system_error when the socket cannot be added.
+  void add(int fd, PollTarget& target);
+  void remove(int fd);
+
+ private:
+  void arm();
+  void dispatch();
+
+  int epoll_fd_ = -1;
+  boost::asio::posix::stream_descriptor descriptor_;
+};
+
+}  // namespace parley::net
