@@ -73,8 +73,7 @@ void Connection::read_pass() {
     if (result.status == IoStatus::error) return close();
     hand_out(std::string_view(buffer.data(), result.bytes));
     if (!stash_.empty() || paused_ || backlogged_ || closing_ || closed_) return;
-    // Even after a short read: the reactor is edge-triggered, and an end of
-    // input that came with the data would not be reported again.
+    if (result.drained) return arm_read();
   }
   post_read_pass();  // budget spent: let the others run first
 }

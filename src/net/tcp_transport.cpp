@@ -68,7 +68,10 @@ IoResult TcpTransport::read(std::span<char> into) {
   if (fd_ < 0) return {IoStatus::error, 0};
   for (;;) {
     auto n = ::recv(fd_, into.data(), into.size(), 0);
-    if (n > 0) return {IoStatus::ok, static_cast<std::size_t>(n)};
+    // A short read emptied the socket; new bytes bring a new edge. Only an
+    // end of input already signalled must still be read to be seen.
+    if (n > 0)
+      return {IoStatus::ok, static_cast<std::size_t>(n), static_cast<std::size_t>(n) < into.size() && !peer_closed_};
     if (n == 0) return {IoStatus::end, 0};
     if (errno == EINTR) continue;
     return {would_block(errno) ? IoStatus::would_block : IoStatus::error, 0};
@@ -114,6 +117,7 @@ void TcpTransport::wait_writable(TransportEvents& events, std::shared_ptr<void> 
 void TcpTransport::on_poll(std::uint32_t events) {
   auto keep = std::move(owner_);  // released when this call ends, not before
   owner_.reset();
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) peer_closed_ = true;
   bool readable = reading_ && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR));
   bool writable = writing_ && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR));
   if (readable) reading_ = false;

@@ -39,6 +39,7 @@ class TcpTransport final : public Transport, PollTarget {
   sockaddr_in6 peer_{};          // kept: a closed socket no longer knows it
   bool reading_ = false;
   bool writing_ = false;
+  bool peer_closed_ = false;  // the peer's end of input or an error was signalled
 };
 
 // "a.b.c.d" or "x:y::z"; a v4 client on a dual-stack socket is shown as v4.

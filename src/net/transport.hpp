@@ -17,6 +17,9 @@ enum class IoStatus { ok, would_block, end, error };
 struct IoResult {
   IoStatus status = IoStatus::error;
   std::size_t bytes = 0;  // with `ok`
+  // With a read: the transport knows nothing more is there now, so the
+  // caller may wait for readiness without reading again.
+  bool drained = false;
 };
 
 // Where readiness is reported.

@@ -138,7 +138,7 @@ void Server::start() {
   open_listeners();
   pool_.start();
   for (auto& l : listeners_) {
-    spdlog::info("listening on {} ({})", describe(l->local_endpoint()), l->protocol());
+    spdlog::info("{} protocol listening on {}", l->protocol(), describe(l->local_endpoint()));
     l->start();
   }
 }

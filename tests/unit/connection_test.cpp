@@ -82,6 +82,20 @@ TEST_F(ConnectionTest, LinesAcrossReadsComeOutWholeAndInOrder) {
   EXPECT_NE(state->read_waiter, nullptr);
 }
 
+TEST_F(ConnectionTest, AReadThatDrainedTheSocketIsNotRepeated) {
+  start();
+  state->report_drained = true;
+  int before = state->read_calls;
+  feed("one\n");
+  EXPECT_EQ(state->read_calls - before, 1);
+  EXPECT_NE(state->read_waiter, nullptr);
+  state->report_drained = false;
+  before = state->read_calls;
+  feed("two\n");
+  EXPECT_EQ(state->read_calls - before, 2) << "without the transport's word, read until it would block";
+  EXPECT_EQ(handler->lines, (Lines{"one", "two"}));
+}
+
 TEST_F(ConnectionTest, ALineOverTheLimitIsReportedAndTheNextOneServed) {
   start();
   feed(std::string(40, 'x') + "\nok\n");

@@ -19,7 +19,9 @@ class FakeTransport final : public net::Transport {
   };
   // Shared with the test, which keeps it after the connection owns the transport.
   struct State {
-    std::deque<Read> reads;                 // empty: would block
+    std::deque<Read> reads;       // empty: would block
+    bool report_drained = false;  // say so when a read empties the script
+    int read_calls = 0;
     std::size_t write_capacity = 1u << 30;  // bytes accepted before writes would block
     bool fail_writes = false;
     std::string written;
@@ -51,6 +53,7 @@ class FakeTransport final : public net::Transport {
   explicit FakeTransport(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
   net::IoResult read(std::span<char> into) override {
+    ++state_->read_calls;
     if (state_->closed) return {net::IoStatus::error, 0};
     if (state_->reads.empty()) return {net::IoStatus::would_block, 0};
     auto& next = state_->reads.front();
@@ -63,7 +66,7 @@ class FakeTransport final : public net::Transport {
     next.bytes.copy(into.data(), n);
     next.bytes.erase(0, n);
     if (next.bytes.empty()) state_->reads.pop_front();
-    return {net::IoStatus::ok, n};
+    return {net::IoStatus::ok, n, state_->report_drained && state_->reads.empty()};
   }
 
   net::IoResult write(std::span<const std::string_view> from) override {
