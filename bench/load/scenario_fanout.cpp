@@ -1,0 +1,120 @@
+// fanout: every client logged in (IRC: in one channel); --senders broadcast
+// --rate messages a second in total, open loop, and every other client must
+// get every message. Asked deliveries/s is rate x (clients - 1).
+#include <algorithm>
+
+#include "protocol.hpp"
+#include "report.hpp"
+#include "scenario.hpp"
+#include "traffic.hpp"
+
+namespace parley_load {
+
+namespace {
+
+constexpr std::size_t kMaxBacklog = 4 << 20;
+
+class Fanout final : public Scenario {
+ public:
+  explicit Fanout(const Options& opt) : opt_(opt) {}
+
+  void prepare(Driver& driver) override {
+    senders_.resize(driver.workers().size());
+    for (auto& w : driver.workers()) {
+      auto& conns = w->connections();
+      for (std::uint32_t local = 0; local < conns.size(); ++local)
+        if (conns[local].index < opt_.senders) senders_[w->id()].push_back(local);
+    }
+  }
+
+  Ns on_tick(Worker& w) override {
+    Ns now = w.now();
+    Ns from = window_.send_from.load(std::memory_order_acquire);
+    if (from == 0) return 0;
+    if (now < from) return from;
+    Ns until = window_.send_until.load(std::memory_order_relaxed);
+    if (now >= until) return 0;
+    // Sender s sends every senders/rate seconds, offset by s/rate.
+    const Ns interval = seconds_ns(opt_.senders / opt_.rate);
+    const Ns offset = seconds_ns(1.0 / opt_.rate);
+    Ns next = until;
+    for (auto local : senders_[w.id()]) {
+      auto& c = w.connections()[local];
+      if (c.state != State::ready) continue;
+      if (c.next_due == 0) c.next_due = from + offset * c.index;
+      for (int burst = 0; c.next_due <= now && c.next_due < until && burst < 10000; ++burst) {
+        if (w.backlog(c) < kMaxBacklog) {
+          Payload p{'F', c.index, c.sent, now};
+          w.run().protocol.append_broadcast(w.output(c), p);
+          ++c.sent;
+          account_send(w, window_);
+        } else {
+          bump(w.counters.not_sent);
+        }
+        c.next_due += interval;
+      }
+      next = std::min(next, c.next_due);
+    }
+    return next;
+  }
+
+  void on_delivery(Worker& w, Connection& c, const Payload& p, bool) override {
+    if (p.kind != 'F' || p.id >= opt_.senders || p.id == c.index) return bump(w.counters.foreign);
+    if (c.expected_from.empty()) c.expected_from.assign(opt_.senders, 0);
+    check_sequence(w, c.expected_from[p.id], p.seq);
+    account_delivery(w, window_, p.sent_at);
+  }
+
+  void run(Driver& driver, Report& report) override {
+    std::vector<std::uint32_t> all(opt_.clients);
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    auto setup = driver.setup(all, opt_.protocol == ProtocolKind::irc ? "logging in/joining" : "logging in");
+    CpuWindow cpu;
+    auto sched = run_window(driver, window_, cpu);
+    driver.sleep_until(now_ns() + 20'000'000, "stopping");
+    const std::uint64_t receivers = opt_.clients - 1;
+    auto expected = driver.totals().sent * receivers;
+    driver.wait_until([expected](const Totals& t) { return t.unique >= expected; }, sched.end + seconds_ns(opt_.drain),
+                      "draining");
+    auto t = driver.totals();
+    double drained_s = to_seconds(std::max(t.last_delivery, sched.end) - sched.end);
+    driver.finish();
+
+    driver.report_run(report, opt_.protocol == ProtocolKind::irc
+                                  ? "channel " + opt_.channel + (opt_.irc_auditorium ? " (+u)" : "")
+                                  : std::string());
+    driver.report_setup(report, setup);
+    double window_s = to_seconds(sched.end - sched.start);
+    auto& s = report.section("throughput", "deliveries");
+    s.add("rate_msgs_per_s", "messages asked", opt_.rate, "/s", 1);
+    s.add("sent_msgs_per_s", "messages sent in the window", ratio(static_cast<double>(t.sent_window), window_s), "/s",
+          1);
+    s.add("asked_per_s", "deliveries asked", opt_.rate * static_cast<double>(receivers), "/s", 1);
+    s.add("achieved_per_s", "deliveries achieved", ratio(static_cast<double>(t.in_window), window_s), "/s", 1);
+    s.count("deliveries_in_window", "deliveries in the window", t.in_window);
+    s.count("sent", "messages sent in all", t.sent);
+    s.count("not_sent", "not sent (server not reading)", t.not_sent);
+    s.add("drain_s", "last delivery after the window", drained_s, "s", 2);
+    s.add("window_s", "window", window_s, "s", 2);
+    auto latency = driver.merged(&Worker::latency);
+    s.add("window_messages_delivered_percent", "deliveries of window messages that arrived",
+          100.0 * ratio(static_cast<double>(latency.count()), static_cast<double>(t.sent_window * receivers)), "%", 1);
+    report.latency("latency_us", "latency, send to receipt (messages sent in the window)", latency);
+    if (latency.count() < t.sent_window * receivers)
+      report.note("latency describes only the deliveries that arrived before the drain limit");
+    driver.report_cpu(report, cpu, static_cast<double>(t.in_window), "delivery");
+    auto want = t.sent * receivers;
+    driver.report_correctness(report, t, want > t.unique ? want - t.unique : 0);
+  }
+
+ private:
+  const Options& opt_;
+  Window window_;
+  std::vector<std::vector<std::uint32_t>> senders_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_fanout_scenario(const Options& opt) { return std::make_unique<Fanout>(opt); }
+
+}  // namespace parley_load
