@@ -14,6 +14,9 @@ IoPool::IoPool(std::size_t threads) {
     workers_.push_back(std::make_unique<Worker>(*contexts_.back(), i));
     guards_.emplace_back(asio::make_work_guard(*contexts_.back()));
   }
+  std::vector<Worker*> peers;
+  for (auto& w : workers_) peers.push_back(w.get());
+  for (auto& w : workers_) w->set_peers(peers);
 }
 
 IoPool::~IoPool() { stop(); }

@@ -16,13 +16,39 @@ Worker::Worker(asio::io_context& context, std::size_t index)
 Worker* Worker::current() { return current_worker; }
 void Worker::make_current() { current_worker = this; }
 
+void Worker::schedule_end_of_pass() {
+  if (pass_end_posted_) return;
+  pass_end_posted_ = true;
+  asio::post(context_, [this] { end_pass(); });
+}
+
 void Worker::schedule_flush(Connection& c) {
-  if (flush_list_.empty()) asio::post(context_, [this] { flush_all(); });
+  schedule_end_of_pass();
   flush_list_.push_back(&c);
   flush_owners_.push_back(c.owner());
 }
 
-void Worker::flush_all() {
+void Worker::set_peers(std::vector<Worker*> peers) {
+  peers_ = std::move(peers);
+  outbox_.resize(peers_.size());
+}
+
+void Worker::deliver_elsewhere(std::size_t to, std::shared_ptr<core::Participant> participant,
+                               core::EnvelopePtr envelope) {
+  schedule_end_of_pass();
+  outbox_.at(to).emplace_back(std::move(participant), std::move(envelope));
+}
+
+void Worker::end_pass() {
+  pass_end_posted_ = false;
+  // Other threads first, so they work while this one writes.
+  for (std::size_t to = 0; to < outbox_.size(); ++to) {
+    if (outbox_[to].empty()) continue;
+    asio::post(peers_[to]->context_, [batch = std::move(outbox_[to])] {
+      for (auto& [participant, envelope] : batch) participant->deliver_here(envelope);
+    });
+    outbox_[to] = {};
+  }
   // Flushing may schedule more (a close that posts): take the lists first.
   auto list = std::move(flush_list_);
   auto owners = std::move(flush_owners_);

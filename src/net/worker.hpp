@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/message.hpp"
 #include "net/poller.hpp"
 
 namespace parley::net {
@@ -41,6 +42,10 @@ class Worker {
 
   // Writes `c`'s output once the handlers queued in this pass have run.
   void schedule_flush(Connection& c);
+  // Hands `envelope` to a participant of worker `to` at the end of this
+  // pass, in one task per destination worker with everything for it.
+  void deliver_elsewhere(std::size_t to, std::shared_ptr<core::Participant> participant, core::EnvelopePtr envelope);
+  void set_peers(std::vector<Worker*> peers);
   void attach(Connection& c);
   void detach(Connection& c);
   std::size_t connections() const { return count_; }
@@ -51,7 +56,8 @@ class Worker {
   void stop_sweep();
 
  private:
-  void flush_all();
+  void end_pass();
+  void schedule_end_of_pass();
   void start_sweep();
   void sweep();
 
@@ -61,7 +67,11 @@ class Worker {
   std::array<char, kReadBufferSize> read_buffer_{};
   std::vector<std::shared_ptr<void>> flush_owners_;
   std::vector<Connection*> flush_list_;
-  Connection* head_ = nullptr;  // intrusive list of attached connections
+  bool pass_end_posted_ = false;
+  using Delivery = std::pair<std::shared_ptr<core::Participant>, core::EnvelopePtr>;
+  std::vector<Worker*> peers_;
+  std::vector<std::vector<Delivery>> outbox_;  // by destination worker
+  Connection* head_ = nullptr;                 // intrusive list of attached connections
   std::size_t count_ = 0;
   asio::steady_timer sweep_timer_;
   bool sweeping_ = false;

@@ -65,10 +65,26 @@ TEST(ShardedFanout, EachRecipientGetsTheSharedEnvelopeOnItsOwnThread) {
   pool.stop();
 }
 
-TEST(ShardedFanout, ASingleRecipientUsesItsOwnDelivery) {
+TEST(ShardedFanout, FromAWorkerLocalRecipientsAreServedAtOnceAndOthersAtTheEndOfThePass) {
   net::IoPool pool(2);
+  pool.start();
   net::ShardedFanout fanout(pool);
-  auto p = std::make_shared<ShardParticipant>(1);
-  fanout.deliver({p}, std::make_shared<const core::Envelope>(core::ChatMessage{}));
-  EXPECT_EQ(p->posted, 1);
+  auto local = std::make_shared<ShardParticipant>(0);
+  auto remote = std::make_shared<ShardParticipant>(1);
+  auto envelope = std::make_shared<const core::Envelope>(core::ChatMessage{"alice", "hi", {}, {}});
+  std::promise<std::size_t> local_at_return;
+  boost::asio::post(pool.at(0), [&] {
+    fanout.deliver({local, remote}, envelope);
+    std::lock_guard lock(local->mutex);
+    local_at_return.set_value(local->received.size());
+  });
+  EXPECT_EQ(local_at_return.get_future().get(), 1u) << "no post for a recipient on the sender's thread";
+  wait_idle(pool);
+  wait_idle(pool);  // the end-of-pass task, then the batch it posted
+  auto t1 = thread_of(pool, 1);
+  std::lock_guard lock(remote->mutex);
+  ASSERT_EQ(remote->received.size(), 1u);
+  EXPECT_EQ(remote->threads[0], t1);
+  EXPECT_EQ(remote->posted + local->posted, 0) << "no per-recipient post";
+  pool.stop();
 }
