@@ -162,13 +162,23 @@ std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string&
   return summaries(std::move(names));
 }
 
-ChatMessage ChatService::make_message(const std::string& from, std::string_view text, MessageKind kind) const {
-  return ChatMessage{from, std::string(text), kind, clock_.now()};
+ChatMessage ChatService::make_message(const std::string& from, std::string text, MessageKind kind) const {
+  return ChatMessage{from, std::move(text), kind, clock_.now()};
 }
 
-void ChatService::deliver(Recipients to, const ChatMessage& message) {
+namespace {
+// Sanitised and trimmed, copied once.
+std::string clean_text(std::string_view text) {
+  std::string clean = sanitize_text(text);
+  auto trimmed = trim(clean);
+  if (trimmed.size() != clean.size()) clean = std::string(trimmed);
+  return clean;
+}
+}  // namespace
+
+void ChatService::deliver(Recipients to, ChatMessage message) {
   if (to.empty()) return;
-  auto envelope = std::make_shared<const Envelope>(message);
+  auto envelope = std::make_shared<const Envelope>(std::move(message));
   if (fanout_) return fanout_->deliver(std::move(to), std::move(envelope));
   for (auto& p : to) p->deliver(envelope);
 }
@@ -180,8 +190,8 @@ void ChatService::add_connections(const std::string& user, Recipients& out) cons
 
 SendStatus ChatService::send_private(const std::string& from, const std::string& to, std::string_view text,
                                      store::Callback<store::Done> stored) {
-  std::string clean = sanitize_text(text);
-  if (trim(clean).empty()) return SendStatus::empty_text;
+  std::string clean = clean_text(text);
+  if (clean.empty()) return SendStatus::empty_text;
   if (to == from) return SendStatus::to_self;
   Recipients live;
   ChatMessage message;
@@ -189,23 +199,23 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
     std::lock_guard lock(mutex_);
     auto target = accounts_.find(to);
     if (target == accounts_.end()) return SendStatus::unknown_user;
-    message = make_message(from, trim(clean), MessageKind::private_message);
+    message = make_message(from, std::move(clean), MessageKind::private_message);
     add_connections(to, live);
     if (live.empty()) {
       store_.save_direct({target->second.id}, accounts_.at(from).id, std::move(message), std::move(stored));
       return SendStatus::storing;
     }
   }
-  deliver(std::move(live), message);
+  deliver(std::move(live), std::move(message));
   return SendStatus::delivered;
 }
 
 std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, std::string_view text,
                                                       store::Callback<store::Done> stored) {
-  std::string clean = sanitize_text(text);
-  if (trim(clean).empty()) return std::nullopt;
+  std::string clean = clean_text(text);
+  if (clean.empty()) return std::nullopt;
   Recipients live;
-  ChatMessage message = make_message(from, trim(clean), MessageKind::broadcast);
+  ChatMessage message = make_message(from, std::move(clean), MessageKind::broadcast);
   std::size_t offline = 0;
   {
     std::lock_guard lock(mutex_);
@@ -218,7 +228,7 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
     offline = accounts_.size() - seen_live.size() - (accounts_.count(from) ? 1 : 0);
     if (offline > 0) store_.save_broadcast(accounts_.at(from).id, message, std::move(seen_live), std::move(stored));
   }
-  deliver(std::move(live), message);
+  deliver(std::move(live), std::move(message));
   return offline;
 }
 
@@ -226,9 +236,9 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
                                                                       const std::vector<std::string>& users,
                                                                       std::string_view text,
                                                                       store::Callback<store::Done> stored) {
-  std::string clean = sanitize_text(text);
-  if (trim(clean).empty()) return std::nullopt;
-  ChatMessage message = make_message(from, trim(clean), MessageKind::broadcast);
+  std::string clean = clean_text(text);
+  if (clean.empty()) return std::nullopt;
+  ChatMessage message = make_message(from, std::move(clean), MessageKind::broadcast);
   std::vector<TargetStatus> statuses;
   Recipients live;
   std::vector<store::AccountId> offline;
@@ -251,7 +261,7 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
     }
     if (!offline.empty()) store_.save_direct(std::move(offline), accounts_.at(from).id, message, std::move(stored));
   }
-  deliver(std::move(live), message);
+  deliver(std::move(live), std::move(message));
   return statuses;
 }
 

@@ -125,8 +125,8 @@ class ChatService {
     std::string intro;
     std::optional<TimePoint> last_seen;
   };
-  ChatMessage make_message(const std::string& from, std::string_view text, MessageKind kind) const;
-  void deliver(Recipients to, const ChatMessage& message);
+  ChatMessage make_message(const std::string& from, std::string text, MessageKind kind) const;
+  void deliver(Recipients to, ChatMessage message);
   void add_connections(const std::string& user, Recipients& out) const;
   std::vector<UserSummary> summaries(std::vector<std::string> names) const;
 

@@ -42,6 +42,7 @@ void Connection::post_read_pass() {
   read_posted_ = true;
   asio::post(worker_.context(), [this, keep = owner()] {
     read_posted_ = false;
+    worker_.poller().refresh_pass_time();
     read_pass();
   });
 }

@@ -47,6 +47,7 @@ void Poller::arm() {
 void Poller::dispatch() {
   std::array<epoll_event, kEventsPerPass> events;
   int n = ::epoll_wait(epoll_fd_, events.data(), kEventsPerPass, 0);
+  pass_time_ = std::chrono::steady_clock::now();
   // A target stays alive through its own on_poll(), and a close never frees
   // a connection synchronously, so every pointer in this batch stays valid.
   for (int i = 0; i < n; ++i)

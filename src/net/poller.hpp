@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
 #include <cstdint>
 
 namespace parley::net {
@@ -33,12 +34,17 @@ class Poller {
   // Throws std::system_error when the socket cannot be added.
   void add(int fd, PollTarget& target);
   void remove(int fd);
+  // When this readiness pass began: one clock read for every line it hands out.
+  std::chrono::steady_clock::time_point pass_time() const { return pass_time_; }
+  // For work that resumes outside a readiness pass.
+  void refresh_pass_time() { pass_time_ = std::chrono::steady_clock::now(); }
 
  private:
   void arm();
   void dispatch();
 
   int epoll_fd_ = -1;
+  std::chrono::steady_clock::time_point pass_time_ = std::chrono::steady_clock::now();
   boost::asio::posix::stream_descriptor descriptor_;
 };
 
