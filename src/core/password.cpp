@@ -36,6 +36,8 @@ Limits limits(HashCost cost) {
 
 }  // namespace
 
+std::size_t hash_memory(HashCost cost) { return limits(cost).mem; }
+
 HashCost parse_hash_cost(std::string_view name) {
   if (name == "interactive") return HashCost::interactive;
   if (name == "moderate") return HashCost::moderate;

@@ -1,6 +1,7 @@
 // Argon2id password hashing (libsodium).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,8 @@ enum class HashCost {
 HashCost parse_hash_cost(std::string_view name);  // throws std::invalid_argument
 
 std::string hash_password(std::string_view password, HashCost cost);
+// Bytes one hash or check at this cost works in.
+std::size_t hash_memory(HashCost cost);
 bool verify_password(const std::string& hash, std::string_view password);
 bool needs_rehash(const std::string& hash, HashCost cost);
 

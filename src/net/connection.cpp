@@ -22,6 +22,7 @@ Connection::Connection(std::unique_ptr<Transport> transport, ConnectionHandler& 
 
 void Connection::start() {
   worker_.attach(*this);
+  counted_ = true;
   read_pass();
 }
 
@@ -223,6 +224,7 @@ void Connection::close() {
   asio::post(worker_.context(), [this, drain = std::move(drain_), keep = owner()] {
     if (drain) drain->done(false);
     handler_.on_closed();
+    if (counted_) worker_.ended();
   });
 }
 

@@ -123,6 +123,7 @@ class Connection final : TransportEvents {
   Clock::time_point deadline_ = Clock::time_point::max();
   Connection* list_prev_ = nullptr;  // the worker's list
   Connection* list_next_ = nullptr;
+  bool counted_ = false;  // in the worker's count of live connections
   bool hand_again_ = false;
   bool paused_ = false;
   bool backlogged_ = false;  // paused until the peer reads its replies

@@ -69,7 +69,7 @@ void Worker::attach(Connection& c) {
   c.list_next_ = head_;
   if (head_) head_->list_prev_ = &c;
   head_ = &c;
-  ++count_;
+  ++live_;
 }
 
 void Worker::detach(Connection& c) {
@@ -81,7 +81,6 @@ void Worker::detach(Connection& c) {
     return;  // not attached
   if (c.list_next_) c.list_next_->list_prev_ = c.list_prev_;
   c.list_prev_ = c.list_next_ = nullptr;
-  --count_;
 }
 
 void Worker::for_each(const std::function<void(Connection&)>& f) {

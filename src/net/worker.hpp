@@ -48,7 +48,10 @@ class Worker {
   void set_peers(std::vector<Worker*> peers);
   void attach(Connection& c);
   void detach(Connection& c);
-  std::size_t connections() const { return count_; }
+  // Connections not yet fully ended: still open, or closed with their
+  // handler's on_closed() still to run.
+  std::size_t connections() const { return live_; }
+  void ended() { --live_; }
   // Calls `f` on every attached connection (on this thread).
   void for_each(const std::function<void(Connection&)>& f);
   // On the worker's thread, before its io_context runs.
@@ -72,7 +75,7 @@ class Worker {
   std::vector<Worker*> peers_;
   std::vector<std::vector<Delivery>> outbox_;  // by destination worker
   Connection* head_ = nullptr;                 // intrusive list of attached connections
-  std::size_t count_ = 0;
+  std::size_t live_ = 0;
   asio::steady_timer sweep_timer_;
   bool sweeping_ = false;
 };

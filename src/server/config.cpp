@@ -149,7 +149,8 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = text(raw.hash_cost);
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
-    if (app.count("--" + name) == 0) apply();  // the command line wins
+    const auto* flag = app.get_option_no_throw("--" + name);
+    if (!flag || flag->count() == 0) apply();  // the command line wins
   }
 }
 

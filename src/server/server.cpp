@@ -71,8 +71,9 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)), pool_(config_.threads), fanout_(pool_), hash_pool_(config_.hash_threads) {
-  spdlog::info("parleyd {} starting: db={} threads={} hash-threads={}", PARLEY_VERSION, config_.db_path, pool_.size(),
-               hash_pool_.threads());
+  spdlog::info("parleyd {} starting: db={} threads={} hash-threads={} (hashing memory up to {} MiB)", PARLEY_VERSION,
+               config_.db_path, pool_.size(), hash_pool_.threads(),
+               hash_pool_.threads() * core::hash_memory(config_.hash_cost) >> 20);
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();

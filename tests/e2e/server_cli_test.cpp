@@ -257,6 +257,22 @@ TEST(ServerCli, BindRestrictsTheListeningAddress) {
   }
 }
 
+TEST(ServerCli, ListenersFromTheConfigFileServeTheSameChat) {
+  TempDir dir;
+  dir.write("user_pass.txt", demo_users());
+  dir.write("parley.toml", "[[listener]]\naddress = \"127.0.0.2\"\nport = 0\nprotocol = \"classic\"\n");
+  ServerProcess server(dir.path(), {"--bind", "127.0.0.1", "--config", (dir / "parley.toml").string()});
+  std::string line = server.wait_for_log("listening on 127.0.0.2:");
+  ASSERT_FALSE(line.empty()) << server.log();
+  auto second = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
+  LineClient first(server.port(), "127.0.0.1");
+  first.login("alice", "secret");
+  LineClient other(second, "127.0.0.2");
+  EXPECT_NE(other.login("bob", "hunter2").find("Login successful"), std::string::npos);
+  EXPECT_EQ(other.command("message alice hi"), "Command: ");
+  EXPECT_EQ(first.expect("\n"), "bob: hi <private message>\n");
+}
+
 TEST(ServerCli, BindToBadAddressFails) {
   TempDir dir;
   dir.write("user_pass.txt", demo_users());

@@ -103,3 +103,35 @@ TEST(Config, TomlErrorsAreRejected) {
   EXPECT_EQ(exit_code({"--config", broken, "4119"}), 2);
   for (auto& p : {unknown, wrong_type, broken}) std::filesystem::remove(p);
 }
+
+TEST(Config, ThePortIsTheFirstClassicListenerAndTheFileAddsMore) {
+  auto file = write_temp(
+      "[[listener]]\naddress = \"127.0.0.1\"\nport = 4120\nprotocol = \"classic\"\n\n[[listener]]\nport = 4121\n");
+  auto c = std::get<ServerConfig>(parse({"--bind", "::1", "--config", file, "4119"}));
+  ASSERT_EQ(c.listeners.size(), 3u);
+  EXPECT_EQ(c.listeners[0].address, "::1");
+  EXPECT_EQ(c.listeners[0].port, 4119);
+  EXPECT_EQ(c.listeners[0].protocol, "classic");
+  EXPECT_EQ(c.listeners[1].address, "127.0.0.1");
+  EXPECT_EQ(c.listeners[1].port, 4120);
+  EXPECT_EQ(c.listeners[2].address, "");
+  EXPECT_EQ(c.listeners[2].port, 4121);
+  EXPECT_EQ(c.listeners[2].protocol, "classic");
+  std::filesystem::remove(file);
+}
+
+TEST(Config, BadListenersAreCleanErrors) {
+  for (const char* toml : {"listener = 5\n", "[[listener]]\naddress = \"x\"\n", "[[listener]]\nport = 70000\n",
+                           "[[listener]]\nport = 1\nprotocol = \"gopher\"\n", "[[listener]]\nport = 1\ncolour = 2\n"}) {
+    auto file = write_temp(toml);
+    EXPECT_EQ(exit_code({"--config", file, "4119"}), 2) << toml;
+    std::filesystem::remove(file);
+  }
+}
+
+TEST(Config, HashThreadsDefaultToTheCores) {
+  auto c = std::get<ServerConfig>(parse({"4119"}));
+  EXPECT_GE(c.hash_threads, 1u);
+  EXPECT_EQ(std::get<ServerConfig>(parse({"--hash-threads", "3", "4119"})).hash_threads, 3u);
+  EXPECT_EQ(exit_code({"--hash-threads", "-1", "4119"}), 2);
+}
