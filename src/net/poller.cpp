@@ -25,10 +25,19 @@ void Poller::start() { arm(); }
 
 void Poller::add(int fd, PollTarget& target) {
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = &target;
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0)
     throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+}
+
+// Re-registering also re-checks readiness: a socket that drained between
+// the write that filled it and this call is reported at once.
+void Poller::watch_writes(int fd, PollTarget& target, bool on) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? EPOLLOUT : 0u);
+  ev.data.ptr = &target;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
 }
 
 void Poller::remove(int fd) {

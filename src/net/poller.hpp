@@ -1,6 +1,6 @@
 // The worker's own edge-triggered epoll set for client sockets. A socket is
-// registered once, for reading and writing; a wait is a flag, not a system
-// call. The set itself is one descriptor in the io_context's reactor, so
+// registered once; waiting to read is a flag, not a system call, and so is
+// waiting to write once a socket has been full. The set itself is one descriptor in the io_context's reactor, so
 // timers, posts and the store's callbacks share the same thread and loop.
 #pragma once
 
@@ -31,8 +31,11 @@ class Poller {
 
   // Starts listening for readiness; on the worker's thread.
   void start();
-  // Throws std::system_error when the socket cannot be added.
+  // Throws std::system_error when the socket cannot be added. Sockets are
+  // watched for reading; writing is watched only while someone waits for it,
+  // or every acknowledged write would bring an event.
   void add(int fd, PollTarget& target);
+  void watch_writes(int fd, PollTarget& target, bool on);
   void remove(int fd);
   // When this readiness pass began: one clock read for every line it hands out.
   std::chrono::steady_clock::time_point pass_time() const { return pass_time_; }

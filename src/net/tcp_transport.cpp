@@ -97,9 +97,10 @@ IoResult TcpTransport::write(std::span<const std::string_view> from) {
   }
 }
 
-// Waits are only flags: the socket is registered edge-triggered for both
-// directions, and the caller waits only after the socket said EAGAIN, so
-// the next edge is the one it waits for.
+// A read wait is only a flag: the socket is registered edge-triggered and
+// the caller waits only after the socket said EAGAIN, so the next edge is
+// the one it waits for. A write wait adds EPOLLOUT to the registration the
+// first time a socket fills up.
 void TcpTransport::wait_readable(TransportEvents& events, std::shared_ptr<void> owner) {
   if (fd_ < 0) return;
   events_ = &events;
@@ -112,6 +113,8 @@ void TcpTransport::wait_writable(TransportEvents& events, std::shared_ptr<void> 
   events_ = &events;
   writing_ = true;
   if (!owner_) owner_ = std::move(owner);
+  if (!watching_writes_) poller_.watch_writes(fd_, *this, true);
+  watching_writes_ = true;
 }
 
 void TcpTransport::on_poll(std::uint32_t events) {
@@ -122,6 +125,12 @@ void TcpTransport::on_poll(std::uint32_t events) {
   bool writable = writing_ && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR));
   if (readable) reading_ = false;
   if (writable) writing_ = false;
+  // Writes are watched while the queue behind them drains; the first
+  // readiness nobody waits for ends the watch.
+  if ((events & EPOLLOUT) && !writable && !writing_ && watching_writes_) {
+    poller_.watch_writes(fd_, *this, false);
+    watching_writes_ = false;
+  }
   if (reading_ || writing_) owner_ = keep;  // still waiting for the other direction
   if (readable) events_->on_readable();
   if (writable && fd_ >= 0) events_->on_writable();

@@ -39,7 +39,8 @@ class TcpTransport final : public Transport, PollTarget {
   sockaddr_in6 peer_{};          // kept: a closed socket no longer knows it
   bool reading_ = false;
   bool writing_ = false;
-  bool peer_closed_ = false;  // the peer's end of input or an error was signalled
+  bool peer_closed_ = false;      // the peer's end of input or an error was signalled
+  bool watching_writes_ = false;  // EPOLLOUT is in the registration
 };
 
 // "a.b.c.d" or "x:y::z"; a v4 client on a dual-stack socket is shown as v4.
