@@ -38,6 +38,9 @@ void IoPool::stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  // Connections still open hold themselves through their transports' waits:
+  // close them, or they would outlive the pool.
+  for (auto& w : workers_) w->for_each([](Connection& c) { c.close(); });
 }
 
 namespace {

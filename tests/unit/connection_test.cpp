@@ -52,6 +52,11 @@ class ConnectionTest : public ::testing::Test {
     limits.max_queue_bytes = 64;
     handler = std::make_shared<Handler>(state, worker, limits);
   }
+  void TearDown() override {
+    // A pending wait holds the handler; closing lets it go.
+    if (handler) handler->connection.close();
+    run();
+  }
   void run() {
     context.restart();
     context.poll();
