@@ -100,7 +100,9 @@ void ChatService::join(const std::string& user, std::shared_ptr<Participant> par
   std::lock_guard lock(mutex_);
   auto& account = accounts_.at(user);
   account.last_seen = clock_.now();
-  online_[user].push_back(std::move(participant));
+  auto& presence = online_[user];
+  presence.id = account.id;
+  presence.connections.push_back(std::move(participant));
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
 }
@@ -120,7 +122,7 @@ void ChatService::leave(const std::string& user, const Participant* participant)
   std::lock_guard lock(mutex_);
   auto it = online_.find(user);
   if (it == online_.end()) return;
-  auto& connections = it->second;
+  auto& connections = it->second.connections;
   auto pos = std::find_if(connections.begin(), connections.end(), [&](auto& p) { return p.get() == participant; });
   if (pos == connections.end()) return;  // already left: leaving is idempotent
   connections.erase(pos);
@@ -144,7 +146,7 @@ std::vector<UserSummary> ChatService::summaries(std::vector<std::string> names) 
 std::vector<UserSummary> ChatService::who_else(const std::string& user) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> names;
-  for (auto& [name, connections] : online_)
+  for (auto& [name, presence] : online_)
     if (name != user) names.push_back(name);
   return summaries(std::move(names));
 }
@@ -185,7 +187,7 @@ void ChatService::deliver(Recipients to, ChatMessage message) {
 
 void ChatService::add_connections(const std::string& user, Recipients& out) const {
   auto it = online_.find(user);
-  if (it != online_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  if (it != online_.end()) out.insert(out.end(), it->second.connections.begin(), it->second.connections.end());
 }
 
 SendStatus ChatService::send_private(const std::string& from, const std::string& to, std::string_view text,
@@ -219,13 +221,18 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
   std::size_t offline = 0;
   {
     std::lock_guard lock(mutex_);
+    auto self = online_.find(from);
+    std::size_t others = online_.size() - (self == online_.end() ? 0 : 1);
+    offline = accounts_.size() - others - (accounts_.count(from) ? 1 : 0);
     std::vector<store::AccountId> seen_live;
-    for (auto& [name, connections] : online_) {
-      if (name == from) continue;
+    if (offline > 0) seen_live.reserve(others);
+    live.reserve(others);
+    for (auto it = online_.begin(); it != online_.end(); ++it) {
+      if (it == self) continue;
+      auto& connections = it->second.connections;
       live.insert(live.end(), connections.begin(), connections.end());
-      seen_live.push_back(accounts_.at(name).id);
+      if (offline > 0) seen_live.push_back(it->second.id);
     }
-    offline = accounts_.size() - seen_live.size() - (accounts_.count(from) ? 1 : 0);
     if (offline > 0) store_.save_broadcast(accounts_.at(from).id, message, std::move(seen_live), std::move(stored));
   }
   deliver(std::move(live), std::move(message));
@@ -278,7 +285,7 @@ IntroStatus ChatService::set_intro(const std::string& user, std::string_view tex
 void ChatService::mark_all_seen() {
   std::lock_guard lock(mutex_);
   auto now = clock_.now();
-  for (auto& [name, connections] : online_) {
+  for (auto& [name, presence] : online_) {
     auto& account = accounts_.at(name);
     account.last_seen = now;
     store_.set_last_seen(account.id, now, nullptr);

@@ -136,7 +136,11 @@ class ChatService {
   Fanout* fanout_;
   mutable std::mutex mutex_;  // guards everything below; never held while sending
   std::unordered_map<std::string, Account> accounts_;
-  std::unordered_map<std::string, Recipients> online_;
+  struct Presence {
+    store::AccountId id = 0;
+    Recipients connections;
+  };
+  std::unordered_map<std::string, Presence> online_;
   LockoutTracker lockout_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -33,16 +34,22 @@ class Envelope {
 
   template <class Encode>
   std::shared_ptr<const std::string> encoded(ProtocolSlot slot, Encode&& encode) const {
+    auto i = static_cast<std::size_t>(slot);
+    // After the first caller, a fan-out takes no lock per recipient.
+    if (ready_[i].load(std::memory_order_acquire)) return cache_[i];
     std::lock_guard lock(mutex_);
-    auto& bytes = cache_[static_cast<std::size_t>(slot)];
-    if (!bytes) bytes = std::make_shared<const std::string>(encode(message_));
-    return bytes;
+    if (!cache_[i]) {
+      cache_[i] = std::make_shared<const std::string>(encode(message_));
+      ready_[i].store(true, std::memory_order_release);
+    }
+    return cache_[i];
   }
 
  private:
   ChatMessage message_;
   mutable std::mutex mutex_;
   mutable std::array<std::shared_ptr<const std::string>, kProtocolSlots> cache_;
+  mutable std::array<std::atomic<bool>, kProtocolSlots> ready_{};
 };
 
 using EnvelopePtr = std::shared_ptr<const Envelope>;
