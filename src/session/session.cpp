@@ -44,8 +44,16 @@ void Session::deliver_here(core::EnvelopePtr envelope) {
   held_->push_back(std::move(envelope));
 }
 
+// Leaving is idempotent. A session on its way out leaves at once, so that
+// nobody sees it online after its peer saw the connection end.
+void Session::leave_chat() {
+  if (joined_) chat().leave(user_, this);
+  joined_ = false;
+}
+
 void Session::on_shutdown() {
   if (connection_.closing()) return;
+  leave_chat();
   send(shutdown_notice());
   end_ = End::shutdown;
   connection_.close_after_flush(std::chrono::seconds(2));
@@ -53,6 +61,7 @@ void Session::on_shutdown() {
 
 void Session::finish(End why, std::string_view last_words) {
   if (connection_.closing()) return;
+  leave_chat();
   send(last_words);
   end_ = why;
   connection_.close_after_flush(std::chrono::seconds(10));
@@ -65,12 +74,14 @@ void Session::on_deadline() {
 
 // A half-close ("nc -N", a script's end of input): what came first has been
 // answered; close once that is written.
-void Session::on_input_end() { connection_.close_after_flush(std::chrono::seconds(10)); }
+void Session::on_input_end() {
+  leave_chat();
+  connection_.close_after_flush(std::chrono::seconds(10));
+}
 
 void Session::on_closed() {
   gone_ = true;
-  if (joined_) chat().leave(user_, this);
-  joined_ = false;
+  leave_chat();
   if (connection_.cut_off_slow()) end_ = End::slow;
   log_end();
   held_.reset();

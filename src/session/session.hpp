@@ -113,6 +113,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void on_closed() final;
   void on_mailbox_page(store::Result<store::MailboxPage> page);
   void end_joining();
+  void leave_chat();
   void log_end();
   std::shared_ptr<Session> self();
   template <class T>
