@@ -156,44 +156,24 @@ void Connection::flush() {
   flush_scheduled_ = false;
   if (closed_ || write_wait_) return;
   std::array<std::string_view, kGather> pieces;
-  for (;;) {
+  while (!queue_.empty()) {
     auto count = queue_.gather(pieces);
-    if (count == 0) break;
     std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) total += pieces[i].size();
-    if (!took_all(transport_->write(std::span(pieces.data(), count)), total)) break;
+    auto result = transport_->write(std::span(pieces.data(), count));
+    if (result.status == IoStatus::error || result.status == IoStatus::end) return close();
+    if (result.status == IoStatus::would_block) {
+      arm_write();
+      break;
+    }
+    queue_.consume(result.bytes);
+    if (drain_) drain_->left -= std::min(drain_->left, result.bytes);
+    if (result.bytes < total) {  // the socket is full
+      arm_write();
+      break;
+    }
   }
   after_write();
-}
-
-std::size_t Connection::prepare_write(std::span<std::string_view> pieces) {
-  flush_scheduled_ = false;
-  if (closed_ || write_wait_) return 0;
-  return queue_.gather(pieces);
-}
-
-void Connection::finish_write(IoResult result, std::size_t attempted) {
-  if (took_all(result, attempted)) return flush();  // more than one write's worth: go on here
-  after_write();
-}
-
-bool Connection::took_all(IoResult result, std::size_t attempted) {
-  if (closed_) return false;
-  if (result.status == IoStatus::error || result.status == IoStatus::end) {
-    close();
-    return false;
-  }
-  if (result.status == IoStatus::would_block) {
-    arm_write();
-    return false;
-  }
-  queue_.consume(result.bytes);
-  if (drain_) drain_->left -= std::min(drain_->left, result.bytes);
-  if (result.bytes < attempted) {  // the socket is full
-    arm_write();
-    return false;
-  }
-  return !queue_.empty();
 }
 
 void Connection::after_write() {

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -91,13 +90,6 @@ class Connection final : TransportEvents {
   std::shared_ptr<void> owner() { return handler_.shared_from_this(); }
   ConnectionHandler& owner_handler() { return handler_; }
   void flush();
-  // The same as flush(), split for a writer that sends many connections'
-  // output in one system call: the pieces of the next write (none when
-  // nothing is to be written now), then what that write did. The queue is
-  // untouched in between.
-  std::size_t prepare_write(std::span<std::string_view> pieces);
-  void finish_write(IoResult result, std::size_t attempted);
-  int native_socket() const { return transport_->native_socket(); }
   void on_deadline(Clock::time_point now);
 
  private:
@@ -114,8 +106,6 @@ class Connection final : TransportEvents {
   void arm_read();
   void arm_write();
   void schedule_flush();
-  // Returns true when the socket took everything and more is queued.
-  bool took_all(IoResult result, std::size_t attempted);
   void after_write();
 
   std::unique_ptr<Transport> transport_;

@@ -7,11 +7,11 @@
 
 namespace parley::net {
 
-IoPool::IoPool(std::size_t threads, bool batched_writes) {
+IoPool::IoPool(std::size_t threads) {
   if (threads == 0) threads = 1;
   for (std::size_t i = 0; i < threads; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
-    workers_.push_back(std::make_unique<Worker>(*contexts_.back(), i, batched_writes));
+    workers_.push_back(std::make_unique<Worker>(*contexts_.back(), i));
     guards_.emplace_back(asio::make_work_guard(*contexts_.back()));
   }
   std::vector<Worker*> peers;

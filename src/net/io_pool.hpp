@@ -18,7 +18,7 @@ namespace parley::net {
 
 class IoPool {
  public:
-  explicit IoPool(std::size_t threads, bool batched_writes = false);
+  explicit IoPool(std::size_t threads);
   ~IoPool();
   IoPool(const IoPool&) = delete;
   IoPool& operator=(const IoPool&) = delete;

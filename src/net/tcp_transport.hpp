@@ -26,7 +26,6 @@ class TcpTransport final : public Transport, PollTarget {
   void wait_readable(TransportEvents& events, std::shared_ptr<void> owner) override;
   void wait_writable(TransportEvents& events, std::shared_ptr<void> owner) override;
   void close() override;
-  int native_socket() const override { return fd_; }
   std::string peer_address() const override;
   std::string peer() const override;
 

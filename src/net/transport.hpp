@@ -49,10 +49,6 @@ class Transport {
   // Closes at once; pending waits end without an event.
   virtual void close() = 0;
 
-  // The socket itself when a batched writer may write to it directly, as
-  // write() would; -1 for transports that must write themselves (TLS).
-  virtual int native_socket() const { return -1; }
-
   // Client address without port ("127.0.0.1", "::1"), and with it.
   virtual std::string peer_address() const = 0;
   virtual std::string peer() const = 0;

@@ -1,11 +1,8 @@
 #include "net/worker.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/post.hpp>
 
 #include "net/connection.hpp"
-#include "net/uring_writer.hpp"
 
 namespace parley::net {
 
@@ -13,10 +10,8 @@ namespace {
 thread_local Worker* current_worker = nullptr;
 }
 
-Worker::Worker(asio::io_context& context, std::size_t index, bool batched_writes)
-    : context_(context), poller_(context), index_(index), sweep_timer_(context), batched_writes_(batched_writes) {}
-
-Worker::~Worker() = default;
+Worker::Worker(asio::io_context& context, std::size_t index)
+    : context_(context), poller_(context), index_(index), sweep_timer_(context) {}
 
 Worker* Worker::current() { return current_worker; }
 void Worker::make_current() { current_worker = this; }
@@ -59,10 +54,7 @@ void Worker::end_pass() {
   auto owners = std::move(flush_owners_);
   flush_list_.clear();
   flush_owners_.clear();
-  if (uring_)
-    uring_->write_all(list);
-  else
-    for (auto* c : list) c->flush();
+  for (auto* c : list) c->flush();
   // Keep the larger buffers for the next pass.
   if (flush_list_.empty() && list.capacity() > flush_list_.capacity()) {
     list.clear();
@@ -103,10 +95,6 @@ void Worker::for_each(const std::function<void(Connection&)>& f) {
 
 void Worker::start() {
   make_current();
-  if (batched_writes_ && !uring_) {
-    uring_ = UringWriter::create();
-    if (!uring_) spdlog::warn("io_uring unavailable on worker {}; writing one socket per system call", index_);
-  }
   poller_.start();
   start_sweep();
 }

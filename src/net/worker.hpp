@@ -20,7 +20,6 @@ namespace parley::net {
 
 namespace asio = boost::asio;
 class Connection;
-class UringWriter;
 
 class Worker {
  public:
@@ -28,10 +27,7 @@ class Worker {
   static constexpr std::chrono::milliseconds kSweepInterval{250};
   static constexpr std::size_t kReadBufferSize = 64 * 1024;
 
-  // With `batched_writes`, the output of one pass goes out through io_uring
-  // (several sockets per system call) where the kernel allows it.
-  Worker(asio::io_context& context, std::size_t index, bool batched_writes = false);
-  ~Worker();
+  Worker(asio::io_context& context, std::size_t index);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -82,8 +78,6 @@ class Worker {
   std::size_t live_ = 0;
   asio::steady_timer sweep_timer_;
   bool sweeping_ = false;
-  bool batched_writes_ = false;
-  std::unique_ptr<UringWriter> uring_;
 };
 
 }  // namespace parley::net

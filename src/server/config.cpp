@@ -26,7 +26,6 @@ struct Raw {
   std::string welcome = "Welcome to simple chat server!";
   std::int64_t threads = 0;
   std::int64_t hash_threads = 0;
-  bool io_uring = false;
   std::vector<ListenerConfig> listeners;
   std::int64_t max_queue = 1 << 20;
   double flood_rate = 10;
@@ -138,12 +137,6 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = integer(raw.threads);
     else if (name == "hash-threads")
       apply = integer(raw.hash_threads);
-    else if (name == "io-uring")
-      apply = [&node, &raw, name] {
-        auto v = node.value<bool>();
-        if (!v) throw ConfigError(fmt::format("{}: '{}' must be true or false", raw.config, name));
-        raw.io_uring = *v;
-      };
     else if (name == "listener")
       apply = [&node, &raw] { raw.listeners = parse_listeners(node, raw.config); };
     else if (name == "max-queue")
@@ -189,7 +182,6 @@ ServerConfig validate(const Raw& raw) {
       raw.threads > 0 ? static_cast<std::size_t>(raw.threads) : std::max(1u, std::thread::hardware_concurrency());
   c.hash_threads = raw.hash_threads > 0 ? static_cast<std::size_t>(raw.hash_threads)
                                         : std::max(1u, std::thread::hardware_concurrency());
-  c.io_uring = raw.io_uring;
   c.listeners.push_back(ListenerConfig{raw.bind, c.port, "classic"});
   c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
@@ -228,8 +220,6 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--threads", raw.threads, "Network worker threads (default: one per core)");
   app.add_option("--hash-threads", raw.hash_threads,
                  "Password checks that run at once, each on its own thread (default: one per core)");
-  app.add_flag("--io-uring", raw.io_uring,
-               "Write each pass's output to many sockets with one io_uring system call (default: one sendmsg each)");
   app.add_option("--max-queue", raw.max_queue,
                  "Bytes that may wait for a slow reader before it is disconnected (default: 1048576)");
   app.add_option("--flood-rate", raw.flood_rate,

@@ -33,7 +33,6 @@ struct ServerConfig {
   std::string welcome = "Welcome to simple chat server!";
   std::size_t threads = 0;                // 0: one per core
   std::size_t hash_threads = 0;           // password checks at once; 0: one per core
-  bool io_uring = false;                  // write a pass's output through io_uring
   std::vector<ListenerConfig> listeners;  // the port and bind above come first
   std::size_t max_queue = 1u << 20;
   double flood_rate = 10;
