@@ -1,10 +1,12 @@
 // Limits and hostile input: long lines, huge lines, slow readers, garbage.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <random>
 
 #include "harness.hpp"
@@ -298,6 +300,54 @@ TEST_F(ServerLimits, FloodIsPacedNotDropped) {
   // 10 lines past the burst at 20 per second cannot take less than 0.5 s.
   EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(450));
   EXPECT_FALSE(server_->wait_for_log("flood pacing user=alice").empty());
+}
+
+}  // namespace
+}  // namespace parley::test
+
+namespace parley::test {
+namespace {
+
+// Resident memory of a process, from /proc, in KiB.
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// Every empty line at the Username prompt is answered with a new prompt. A
+// client that sends them without end and never reads must not be answered
+// into the server's memory: once half the queue bound waits unread, the
+// server stops reading that client.
+TEST_F(ServerLimits, PromptsForAClientThatNeverReadsAreNotAnsweredIntoMemory) {
+  start({"--max-queue", "65536"});
+  int fd = support::connect_from("127.0.0.1", port(), 4096);
+  ASSERT_GE(fd, 0);
+  long before = rss_kib(server_->pid());
+  const std::string newlines(64 * 1024, '\n');
+  std::size_t sent = 0;
+  auto until = std::chrono::steady_clock::now() + 5s;
+  // Send until the kernel's buffers are full and stay full: the server has
+  // stopped reading.
+  while (std::chrono::steady_clock::now() < until && sent < (std::size_t{256} << 20)) {
+    auto n = ::send(fd, newlines.data(), newlines.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 500) == 0) break;  // no room for half a second: nobody reads
+  }
+  long after = rss_kib(server_->pid());
+  EXPECT_LT(sent, std::size_t{64} << 20) << "the server kept reading a client that never reads";
+  EXPECT_LT(after - before, 32 * 1024) << "server grew from " << before << " KiB to " << after << " KiB";
+  // Others are still served.
+  auto alice = user("alice", "secret");
+  EXPECT_EQ(alice->command("whoelse"), "The currently online users are:\n(Not found)\n" + kPrompt);
+  ::close(fd);
+  expect_clean_exit();
 }
 
 }  // namespace
