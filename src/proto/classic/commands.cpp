@@ -25,7 +25,7 @@ Command parse_broadcast(std::string_view rest) {
   std::string_view mode = next_word(rest);
   if (mode == "message") {
     if (rest.empty()) return Usage{std::string(kBroadcastUsage)};
-    return BroadcastAll{std::string(rest)};
+    return BroadcastAll{rest};
   }
   if (mode != "user") return Usage{std::string(kBroadcastUsage)};
   BroadcastUsers command;
@@ -66,7 +66,7 @@ Command parse_command(std::string_view line) {
   if (word == "message") {
     std::string_view user = next_word(rest);
     if (user.empty() || rest.empty()) return Usage{"message <user> <text>"};
-    return PrivateMessage{std::string(user), std::string(rest)};
+    return PrivateMessage{std::string(user), rest};
   }
   if (word == "personalintro") {
     if (rest.empty()) return PersonalIntro{std::nullopt};

@@ -1,4 +1,5 @@
-// The classic protocol's commands, parsed from one line.
+// The classic protocol's commands, parsed from one line. Message texts are
+// views into that line: use a command before the line goes away.
 #pragma once
 
 #include <optional>
@@ -14,7 +15,7 @@ struct WhoLast {
   std::optional<int> minutes;  // nullopt: not a whole number
 };
 struct BroadcastAll {
-  std::string text;
+  std::string_view text;
 };
 struct BroadcastUsers {
   std::vector<std::string> users;
@@ -22,7 +23,7 @@ struct BroadcastUsers {
 };
 struct PrivateMessage {
   std::string user;
-  std::string text;
+  std::string_view text;
 };
 struct PersonalIntro {
   std::optional<std::string> text;  // nullopt: ask for it on the next line

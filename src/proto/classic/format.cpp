@@ -46,7 +46,12 @@ std::string user_lines(const std::vector<core::UserSummary>& users) {
 }  // namespace
 
 std::string live_message(const core::ChatMessage& m) {
-  return fmt::format("{}: {} {}\n", m.sender, m.text, tag(m.kind));
+  // Built by hand: this runs once per message on the hot path.
+  auto kind = tag(m.kind);
+  std::string line;
+  line.reserve(m.sender.size() + m.text.size() + kind.size() + 4);
+  line.append(m.sender).append(": ").append(m.text).append(" ").append(kind).append("\n");
+  return line;
 }
 
 std::string offline_message(const core::ChatMessage& m) {
