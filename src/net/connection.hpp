@@ -84,6 +84,7 @@ class Connection final : TransportEvents {
   std::string peer_address() const { return transport_->peer_address(); }
   std::string peer() const { return transport_->peer(); }
   Worker& worker() { return worker_; }
+  const Worker& worker() const { return worker_; }
 
   // For the worker: what keeps the connection alive, the end-of-pass write
   // and the deadline sweep.

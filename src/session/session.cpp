@@ -22,7 +22,7 @@ void Session::start() {
   connection_.start();
 }
 
-std::size_t Session::shard() const { return const_cast<net::Connection&>(connection_).worker().index(); }
+std::size_t Session::shard() const { return connection_.worker().index(); }
 
 void Session::deliver(core::EnvelopePtr envelope) {
   asio::post(connection_.worker().context(),
