@@ -220,6 +220,7 @@ void Connection::close() {
   queue_.clear();
   stash_ = {};
   worker_.detach(*this);
+  handler_.on_closing();
   // Reported from a fresh handler: close() may run deep inside a call chain.
   asio::post(worker_.context(), [this, drain = std::move(drain_), keep = owner()] {
     if (drain) drain->done(false);

@@ -37,6 +37,9 @@ class ConnectionHandler : public std::enable_shared_from_this<ConnectionHandler>
   virtual void on_input_end() = 0;
   // The deadline set with Connection::set_deadline() has passed.
   virtual void on_deadline() = 0;
+  // The connection is closing: called at once, from inside whatever closed
+  // it, so it must only drop state (say, leave the chat), never call back.
+  virtual void on_closing() {}
   // The connection closed; called once, never from inside another call.
   virtual void on_closed() = 0;
   // The server is stopping.

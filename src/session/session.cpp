@@ -79,6 +79,11 @@ void Session::on_input_end() {
   connection_.close_after_flush(std::chrono::seconds(10));
 }
 
+// A connection that is gone, cut for reading too slowly say, is offline at
+// once: what others send from now on is stored for the next login instead of
+// being handed to a closed connection.
+void Session::on_closing() { leave_chat(); }
+
 void Session::on_closed() {
   gone_ = true;
   leave_chat();

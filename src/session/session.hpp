@@ -110,6 +110,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
  private:
   void on_deadline() final;
   void on_input_end() override;
+  void on_closing() final;
   void on_closed() final;
   void on_mailbox_page(store::Result<store::MailboxPage> page);
   void end_joining();

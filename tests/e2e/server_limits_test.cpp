@@ -145,6 +145,11 @@ TEST_F(ServerLimits, SlowReaderIsCutOffOthersUnaffected) {
   EXPECT_EQ(carol->command("whoelse"), "The currently online users are:\nbob\n" + kPrompt);
   EXPECT_EQ(bob->command("message carol after the flood"), kPrompt);
   EXPECT_EQ(carol->expect("\n"), "bob: after the flood <private message>\n");
+  // Cut off, alice was offline at once: what bob sent after that waits for her.
+  std::string login;
+  auto again = user("alice", "secret", &login);
+  EXPECT_NE(login.find("Your offline messages:\n"), std::string::npos) << login.substr(0, 200);
+  EXPECT_NE(login.find("bob: " + std::string(8000, 'f') + " <private message>\n"), std::string::npos);
 }
 
 // A mailbox bigger than the outbound queue limit (1 MiB by default) must
