@@ -100,18 +100,12 @@ void Worker::start() {
 }
 
 void Worker::start_sweep() {
-  sweeping_ = true;
   sweep_timer_.expires_after(kSweepInterval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || !sweeping_) return;
+    if (ec) return;
     sweep();
     start_sweep();
   });
-}
-
-void Worker::stop_sweep() {
-  sweeping_ = false;
-  sweep_timer_.cancel();
 }
 
 void Worker::sweep() {

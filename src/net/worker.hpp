@@ -33,7 +33,6 @@ class Worker {
 
   // The worker of the calling thread, or null off the worker threads.
   static Worker* current();
-  void make_current();
 
   asio::io_context& context() { return context_; }
   Poller& poller() { return poller_; }
@@ -56,9 +55,9 @@ class Worker {
   void for_each(const std::function<void(Connection&)>& f);
   // On the worker's thread, before its io_context runs.
   void start();
-  void stop_sweep();
 
  private:
+  void make_current();
   void end_pass();
   void schedule_end_of_pass();
   void start_sweep();
@@ -77,7 +76,6 @@ class Worker {
   Connection* head_ = nullptr;                 // intrusive list of attached connections
   std::size_t live_ = 0;
   asio::steady_timer sweep_timer_;
-  bool sweeping_ = false;
 };
 
 }  // namespace parley::net
