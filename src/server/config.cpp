@@ -1,6 +1,7 @@
 #include "server/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
@@ -69,7 +70,8 @@ std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::s
       } else if (k == "protocol") {
         auto v = value.value<std::string>();
         if (!v || std::find(std::begin(kProtocols), std::end(kProtocols), *v) == std::end(kProtocols))
-          throw ConfigError(fmt::format("{}: listener 'protocol' must be one of: classic", file));
+          throw ConfigError(fmt::format("{}: listener 'protocol' must be one of: {}", file,
+                                        fmt::join(std::begin(kProtocols), std::end(kProtocols), ", ")));
         l.protocol = *v;
       } else {
         throw ConfigError(fmt::format("{}: unknown listener setting '{}'", file, k));
