@@ -85,14 +85,25 @@ bool ChatService::check_password(std::string_view user, std::string_view passwor
   return verify_password(hash, password);
 }
 
-LoginVerdict ChatService::record_attempt(std::string_view user, std::string_view address, bool password_ok) {
+CheckStart ChatService::begin_login_check(std::string_view user, std::string_view address) {
   std::lock_guard lock(mutex_);
-  if (password_ok) {
-    lockout_.record_success(user, address);
-    return {LoginOutcome::ok, {}};
+  return lockout_.begin_check(user, address, clock_.now());
+}
+
+LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_view address, bool password_ok) {
+  std::lock_guard lock(mutex_);
+  auto end = lockout_.finish_check(user, address, password_ok, clock_.now());
+  switch (end.result) {
+    case CheckResult::ok:
+      return {LoginOutcome::ok, {}};
+    case CheckResult::failed:
+      return {LoginOutcome::failed, {}};
+    case CheckResult::block_started:
+      return {LoginOutcome::blocked, end.block};
+    case CheckResult::blocked:
+      break;
   }
-  if (auto block = lockout_.record_failure(user, address, clock_.now())) return {LoginOutcome::blocked, *block};
-  return {LoginOutcome::failed, {}};
+  return {LoginOutcome::still_blocked, end.block};
 }
 
 void ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,

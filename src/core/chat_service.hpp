@@ -34,10 +34,15 @@ struct UserSummary {
   bool operator==(const UserSummary&) const = default;
 };
 
-enum class LoginOutcome { ok, failed, blocked };
+enum class LoginOutcome {
+  ok,
+  failed,
+  blocked,        // this failure started a block
+  still_blocked,  // the pair was blocked before the check was decided
+};
 struct LoginVerdict {
   LoginOutcome outcome = LoginOutcome::failed;
-  std::chrono::seconds block{0};  // with `blocked`: the block just started
+  std::chrono::seconds block{0};  // blocked: the block's length; still_blocked: time left
 };
 
 enum class SendStatus {
@@ -78,7 +83,10 @@ class ChatService {
   // Argon2id: slow on purpose, call it off the network threads. Unknown
   // names cost the same as known ones.
   bool check_password(std::string_view user, std::string_view password) const;
-  LoginVerdict record_attempt(std::string_view user, std::string_view address, bool password_ok);
+  // A password check is admitted before it is hashed and finished with its
+  // result: see LockoutTracker for why both steps are needed.
+  CheckStart begin_login_check(std::string_view user, std::string_view address);
+  LoginVerdict finish_login_check(std::string_view user, std::string_view address, bool password_ok);
 
   // --- Presence and mailbox ---------------------------------------------
   // Marks the user online on `participant` and fetches the first page of

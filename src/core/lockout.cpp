@@ -72,4 +72,31 @@ void LockoutTracker::record_success(std::string_view user, std::string_view addr
   if (it != entries_.end()) erase(it);
 }
 
+CheckStart LockoutTracker::begin_check(std::string_view user, std::string_view address, TimePoint now) {
+  if (auto left = blocked_for(user, address, now)) return {CheckAdmission::blocked, *left};
+  auto k = key(user, address);
+  int failures = 0;
+  if (auto it = entries_.find(k); it != entries_.end() && it->second.blocked_until == TimePoint{})
+    failures = it->second.failures;  // a block that ran out starts a fresh count
+  auto& pending = pending_[k];
+  if (failures + pending >= policy_.max_failures) {
+    if (pending == 0) pending_.erase(k);
+    return {CheckAdmission::wait, {}};
+  }
+  ++pending;
+  return {CheckAdmission::admitted, {}};
+}
+
+CheckEnd LockoutTracker::finish_check(std::string_view user, std::string_view address, bool password_ok,
+                                      TimePoint now) {
+  if (auto it = pending_.find(key(user, address)); it != pending_.end() && --it->second <= 0) pending_.erase(it);
+  if (auto left = blocked_for(user, address, now)) return {CheckResult::blocked, *left};
+  if (password_ok) {
+    record_success(user, address);
+    return {CheckResult::ok, {}};
+  }
+  if (auto block = record_failure(user, address, now)) return {CheckResult::block_started, *block};
+  return {CheckResult::failed, {}};
+}
+
 }  // namespace parley::core

@@ -20,7 +20,28 @@ struct LockoutPolicy {
   std::size_t max_entries = 100000;          // memory bound: the oldest entry is dropped first
 };
 
+// Whether a password check may be decided now.
+enum class CheckAdmission {
+  admitted,  // counted as pending until finish_check()
+  wait,      // enough checks are pending to start a block: decide them first
+  blocked,   // the pair is blocked; `left` says for how long
+};
+struct CheckStart {
+  CheckAdmission admission = CheckAdmission::blocked;
+  std::chrono::seconds left{0};
+};
+
+enum class CheckResult { ok, failed, block_started, blocked };
+struct CheckEnd {
+  CheckResult result = CheckResult::failed;
+  std::chrono::seconds block{0};  // block_started: its length; blocked: time left
+};
+
 // Not thread-safe: the owner serialises calls.
+//
+// Checks run concurrently, so a pair counts its pending checks with its
+// failures: at most max_failures checks are ever decided before a block
+// starts, however many connections try at once.
 class LockoutTracker {
  public:
   explicit LockoutTracker(LockoutPolicy policy) : policy_(policy) {}
@@ -32,6 +53,14 @@ class LockoutTracker {
   std::optional<std::chrono::seconds> record_failure(std::string_view user, std::string_view address, TimePoint now);
 
   void record_success(std::string_view user, std::string_view address);
+
+  // Call before hashing a password for the pair.
+  CheckStart begin_check(std::string_view user, std::string_view address, TimePoint now);
+  // Call with the result of an admitted check. A check that ends while the
+  // pair is blocked is refused whatever its result, and a success never
+  // lifts a block.
+  CheckEnd finish_check(std::string_view user, std::string_view address, bool password_ok, TimePoint now);
+  std::size_t pending_checks() const { return pending_.size(); }
 
   std::size_t size() const { return entries_.size(); }
   const LockoutPolicy& policy() const { return policy_; }
@@ -50,6 +79,7 @@ class LockoutTracker {
   LockoutPolicy policy_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> age_;  // keys by last failure, oldest first
+  std::unordered_map<std::string, int> pending_;  // admitted checks not yet finished, by key
 };
 
 }  // namespace parley::core

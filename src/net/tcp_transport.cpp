@@ -43,18 +43,29 @@ TcpTransport::TcpTransport(int fd, Poller& poller) : fd_(fd), poller_(poller) {
 
 TcpTransport::~TcpTransport() { close(); }
 
-std::string TcpTransport::peer_address() const {
-  if (peer_.sin6_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&peer_);
+namespace {
+std::string address_of(const sockaddr_in6& peer) {
+  if (peer.sin6_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&peer);
     return asio::ip::address_v4(ntohl(v4->sin_addr.s_addr)).to_string();
   }
-  if (peer_.sin6_family == AF_INET6) {
+  if (peer.sin6_family == AF_INET6) {
     asio::ip::address_v6::bytes_type bytes;
-    std::memcpy(bytes.data(), peer_.sin6_addr.s6_addr, bytes.size());
-    return address_text(asio::ip::address_v6(bytes, peer_.sin6_scope_id));
+    std::memcpy(bytes.data(), peer.sin6_addr.s6_addr, bytes.size());
+    return address_text(asio::ip::address_v6(bytes, peer.sin6_scope_id));
   }
   return "unknown";
 }
+}  // namespace
+
+std::string peer_address_of(int fd) {
+  sockaddr_in6 peer{};
+  socklen_t length = sizeof peer;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return "unknown";
+  return address_of(peer);
+}
+
+std::string TcpTransport::peer_address() const { return address_of(peer_); }
 
 std::string TcpTransport::peer() const {
   auto address = peer_address();

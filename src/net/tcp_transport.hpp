@@ -45,5 +45,7 @@ class TcpTransport final : public Transport, PollTarget {
 
 // "a.b.c.d" or "x:y::z"; a v4 client on a dual-stack socket is shown as v4.
 std::string address_text(const boost::asio::ip::address& address);
+// The peer address of a connected socket, as peer_address() gives it.
+std::string peer_address_of(int fd);
 
 }  // namespace parley::net

@@ -10,6 +10,8 @@
 #include <iostream>
 #include <thread>
 
+#include "net/address_share.hpp"
+
 namespace parley::server {
 
 namespace {
@@ -32,6 +34,14 @@ struct Raw {
   double flood_rate = 10;
   double flood_burst = 50;
   std::string hash_cost = "interactive";
+  std::int64_t max_connections = 0;
+  std::int64_t max_connections_per_address = 50;
+  std::int64_t max_logins_per_address = 10;
+  std::int64_t max_failures_per_address = 30;
+  std::int64_t failure_window = 600;
+  std::int64_t login_checks_per_address = 1;
+  std::int64_t login_queue = 256;
+  std::vector<std::string> exempt;
   std::string config;
   bool users_given = false;
 };
@@ -149,6 +159,31 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = number(raw.flood_burst);
     else if (name == "password-hash-cost")
       apply = text(raw.hash_cost);
+    else if (name == "max-connections")
+      apply = integer(raw.max_connections);
+    else if (name == "max-connections-per-address")
+      apply = integer(raw.max_connections_per_address);
+    else if (name == "max-logins-per-address")
+      apply = integer(raw.max_logins_per_address);
+    else if (name == "max-failures-per-address")
+      apply = integer(raw.max_failures_per_address);
+    else if (name == "failure-window")
+      apply = integer(raw.failure_window);
+    else if (name == "login-checks-per-address")
+      apply = integer(raw.login_checks_per_address);
+    else if (name == "login-queue")
+      apply = integer(raw.login_queue);
+    else if (name == "exempt")
+      apply = [&node, &raw] {
+        const auto* array = node.as_array();
+        if (!array) throw ConfigError(fmt::format("{}: 'exempt' must be an array of strings", raw.config));
+        raw.exempt.clear();
+        for (const auto& item : *array) {
+          auto v = item.value<std::string>();
+          if (!v) throw ConfigError(fmt::format("{}: 'exempt' must be an array of strings", raw.config));
+          raw.exempt.push_back(*v);
+        }
+      };
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
     const auto* flag = app.get_option_no_throw("--" + name);
@@ -165,6 +200,16 @@ ServerConfig validate(const Raw& raw) {
   check_range("threads", raw.threads, 0, 1024);
   check_range("hash-threads", raw.hash_threads, 0, 1024);
   check_range("max-queue", raw.max_queue, 16384, std::int64_t{1} << 32);
+  check_range("max-connections", raw.max_connections, 0, 10'000'000);
+  check_range("max-connections-per-address", raw.max_connections_per_address, 0, 10'000'000);
+  check_range("max-logins-per-address", raw.max_logins_per_address, 0, 10'000'000);
+  check_range("max-failures-per-address", raw.max_failures_per_address, 0, 10'000'000);
+  check_range("failure-window", raw.failure_window, 1, 86400 * 365);
+  check_range("login-checks-per-address", raw.login_checks_per_address, 1, 1024);
+  check_range("login-queue", raw.login_queue, 1, 1'000'000);
+  std::string bad;
+  if (!net::NetworkList::parse(raw.exempt, &bad))
+    throw ConfigError(fmt::format("exempt: not an address or network: '{}'", bad));
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
   if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
   if (!(raw.flood_burst >= 1 && raw.flood_burst <= 1e6)) throw ConfigError("flood-burst must be between 1 and 1000000");
@@ -189,6 +234,14 @@ ServerConfig validate(const Raw& raw) {
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
   c.flood_rate = raw.flood_rate;
   c.flood_burst = raw.flood_burst;
+  c.max_connections = static_cast<std::size_t>(raw.max_connections);
+  c.max_connections_per_address = static_cast<std::size_t>(raw.max_connections_per_address);
+  c.max_logins_per_address = static_cast<std::size_t>(raw.max_logins_per_address);
+  c.max_failures_per_address = static_cast<std::size_t>(raw.max_failures_per_address);
+  c.failure_window = std::chrono::seconds(raw.failure_window);
+  c.login_checks_per_address = static_cast<std::size_t>(raw.login_checks_per_address);
+  c.login_queue = static_cast<std::size_t>(raw.login_queue);
+  c.exempt = raw.exempt;
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -230,6 +283,22 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--flood-burst", raw.flood_burst, "Command lines a client may send at once (default: 50)");
   app.add_option("--password-hash-cost", raw.hash_cost,
                  "Argon2id cost for stored passwords: interactive (default), moderate, or min (tests only)");
+  app.add_option("--max-connections", raw.max_connections,
+                 "Connections the server holds at once (default 0: the descriptor limit less a reserve)");
+  app.add_option("--max-connections-per-address", raw.max_connections_per_address,
+                 "Connections from one IPv4 address or IPv6 /64 (default: 50; 0: no limit)");
+  app.add_option("--max-logins-per-address", raw.max_logins_per_address,
+                 "Connections from one address that have not logged in yet (default: 10; 0: no limit)");
+  app.add_option("--max-failures-per-address", raw.max_failures_per_address,
+                 "Failed logins from one address, any usernames, per failure window (default: 30; 0: no limit)");
+  app.add_option("--failure-window", raw.failure_window, "Seconds over which failed logins are counted (default: 600)");
+  app.add_option("--login-checks-per-address", raw.login_checks_per_address,
+                 "Password checks of one address hashed at once (default: 1)");
+  app.add_option("--login-queue", raw.login_queue,
+                 "Password checks that may wait, server-wide; past it clients are told the server is busy "
+                 "(default: 256)");
+  app.add_option("--exempt", raw.exempt,
+                 "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated");
   app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
   try {
     app.parse(argc, argv);

@@ -38,6 +38,15 @@ struct ServerConfig {
   double flood_rate = 10;
   double flood_burst = 50;
   core::HashCost hash_cost = core::HashCost::interactive;
+  // Admission control (docs/SECURITY.md).
+  std::size_t max_connections = 0;  // 0: the descriptor limit less a reserve
+  std::size_t max_connections_per_address = 50;
+  std::size_t max_logins_per_address = 10;
+  std::size_t max_failures_per_address = 30;
+  std::chrono::seconds failure_window{600};
+  std::size_t login_checks_per_address = 1;
+  std::size_t login_queue = 256;
+  std::vector<std::string> exempt;  // addresses or networks free of per-address limits
 };
 
 // Either the settings, or the exit code to leave with (0 after --help, 2

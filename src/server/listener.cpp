@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
+#include <variant>
 
 #include "net/tcp_transport.hpp"
 
@@ -19,13 +21,13 @@ namespace {
 constexpr int kAcceptsPerPass = 64;
 }
 
-Listener::Listener(net::IoPool& pool, const tcp::endpoint& endpoint, bool dual_stack, std::string protocol,
-                   SessionFactory factory)
+Listener::Listener(net::IoPool& pool, session::Admission& admission, const tcp::endpoint& endpoint, bool dual_stack,
+                   ProtocolEntry protocol)
     : pool_(pool),
+      admission_(admission),
       acceptor_(pool.at(0)),
       backoff_(pool.at(0)),
-      protocol_(std::move(protocol)),
-      factory_(std::move(factory)) {
+      protocol_(std::move(protocol)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(!dual_stack));
@@ -68,16 +70,43 @@ void Listener::accept_ready() {
       });
       return;
     }
+    auto address = net::peer_address_of(fd);
+    auto admitted = admission_.admit(address, std::chrono::steady_clock::now());
+    if (auto* refused = std::get_if<session::Admission::Refused>(&admitted)) {
+      refuse(fd, address, *refused);
+      continue;
+    }
     auto& worker = pool_.worker(pool_.next_index());
-    asio::post(worker.context(), [this, &worker, fd] {
+    asio::post(worker.context(), [this, &worker, fd, pass = std::get<session::Admission::Pass>(std::move(admitted))]() mutable {
       try {
-        factory_(std::make_unique<net::TcpTransport>(fd, worker.poller()), worker)->start();
+        protocol_.make(std::make_unique<net::TcpTransport>(fd, worker.poller()), worker, std::move(pass))->start();
       } catch (const std::exception& e) {
         spdlog::error("could not start a session: {}", e.what());
       }
     });
   }
   asio::post(acceptor_.get_executor(), [this] { accept_ready(); });
+}
+
+// The socket is new, so one short line fits its send buffer: no waiting.
+void Listener::refuse(int fd, const std::string& address, const session::Admission::Refused& refused) {
+  if (protocol_.refusal) {
+    auto line = protocol_.refusal(refused.why, refused.left);
+    [[maybe_unused]] auto sent = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  ::close(fd);
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < std::chrono::seconds(1)) {
+    ++refusals_unlogged_;
+    return;
+  }
+  if (refusals_unlogged_ > 0)
+    spdlog::warn("connection refused from={} reason={} ({} more refused since the previous line)", address,
+                 session::describe(refused.why), refusals_unlogged_);
+  else
+    spdlog::warn("connection refused from={} reason={}", address, session::describe(refused.why));
+  last_refusal_log_ = now;
+  refusals_unlogged_ = 0;
 }
 
 }  // namespace parley::server

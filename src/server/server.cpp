@@ -1,6 +1,8 @@
 #include "server/server.hpp"
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +21,7 @@
 #include "core/user_file.hpp"
 #include "net/connection.hpp"
 #include "proto/classic/classic_session.hpp"
+#include "proto/classic/format.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {
@@ -67,13 +70,56 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
                stats.unchanged);
 }
 
+session::LoginQueue::Limits login_limits(const ServerConfig& c) {
+  return {c.hash_threads, c.login_checks_per_address, c.login_queue};
+}
+
+// Descriptors kept back from connections: the database and its files, the
+// logs, each worker's poller, and room to refuse a connection politely.
+constexpr std::size_t kReservedDescriptors = 128;
+
+// Raises the soft descriptor limit to the hard one, and keeps the connection
+// limit below it so that accept() never runs out.
+std::size_t connection_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted ? wanted : 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  auto available = static_cast<std::size_t>(limit.rlim_cur);
+  std::size_t most = available > 2 * kReservedDescriptors ? available - kReservedDescriptors : available / 2;
+  if (wanted == 0) return most;
+  if (wanted > most)
+    spdlog::warn("max-connections {} is above what {} descriptors allow; using {}", wanted, available, most);
+  return std::min(wanted, most);
+}
+
+session::AddressLimits address_limits(const ServerConfig& c) {
+  session::AddressLimits l;
+  l.max_connections = connection_limit(c.max_connections);
+  l.connections_per_address = c.max_connections_per_address;
+  l.logins_per_address = c.max_logins_per_address;
+  l.failures_per_address = c.max_failures_per_address;
+  l.failure_window = c.failure_window;
+  return l;
+}
+
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)), pool_(config_.threads), fanout_(pool_), hash_pool_(config_.hash_threads) {
+    : config_(std::move(config)), pool_(config_.threads), fanout_(pool_), logins_(login_limits(config_)) {
   spdlog::info("parleyd {} starting: db={} threads={} hash-threads={} (hashing memory up to {} MiB)", PARLEY_VERSION,
-               config_.db_path, pool_.size(), hash_pool_.threads(),
-               hash_pool_.threads() * core::hash_memory(config_.hash_cost) >> 20);
+               config_.db_path, pool_.size(), logins_.threads(),
+               logins_.threads() * core::hash_memory(config_.hash_cost) >> 20);
+  admission_ = std::make_unique<session::Admission>(address_limits(config_), *net::NetworkList::parse(config_.exempt));
+  const auto& admit = admission_->limits();
+  spdlog::info(
+      "limits: connections={} per-address={} logging-in-per-address={} failed-logins-per-address={} per {}s "
+      "login-checks-per-address={} login-queue={} exempt={}",
+      admit.max_connections, admit.connections_per_address, admit.logins_per_address, admit.failures_per_address,
+      admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting, config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
   store_ = std::make_unique<store::SqliteStore>(config_.db_path);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
@@ -86,20 +132,24 @@ Server::Server(ServerConfig config)
   settings.flood_burst = config_.flood_burst;
   net::ConnectionLimits limits;
   limits.max_queue_bytes = config_.max_queue;
-  context_ = std::make_unique<session::Context>(session::Context{*chat_, hash_pool_, settings, limits});
+  context_ = std::make_unique<session::Context>(session::Context{*chat_, logins_, *admission_, settings, limits});
 }
 
 Server::~Server() {
   pool_.stop();
-  hash_pool_.join();
+  logins_.stop();
 }
 
-SessionFactory Server::factory(const std::string& protocol) {
-  if (protocol == "classic")
-    return [this](std::unique_ptr<net::Transport> transport, net::Worker& worker) -> std::shared_ptr<session::Session> {
-      return std::make_shared<proto::classic::ClassicSession>(std::move(transport), *context_, worker);
-    };
-  throw std::runtime_error("unknown protocol: " + protocol);
+ProtocolEntry Server::protocol(const std::string& name) {
+  if (name == "classic")
+    return {name,
+            [this](std::unique_ptr<net::Transport> transport, net::Worker& worker,
+                   session::Admission::Pass pass) -> std::shared_ptr<session::Session> {
+              return std::make_shared<proto::classic::ClassicSession>(std::move(transport), *context_, worker,
+                                                                      std::move(pass));
+            },
+            proto::classic::refusal};
+  throw std::runtime_error("unknown protocol: " + name);
 }
 
 void Server::open_listeners() {
@@ -109,20 +159,20 @@ void Server::open_listeners() {
       auto addr = asio::ip::make_address(l.address, ec);
       if (ec) throw std::runtime_error("--bind: not an IP address: " + l.address);
       listeners_.push_back(
-          std::make_unique<Listener>(pool_, tcp::endpoint(addr, l.port), false, l.protocol, factory(l.protocol)));
+          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(addr, l.port), false, protocol(l.protocol)));
       continue;
     }
     // Every address: one dual-stack socket, or IPv4 alone where IPv6 is off.
     try {
       listeners_.push_back(
-          std::make_unique<Listener>(pool_, tcp::endpoint(tcp::v6(), l.port), true, l.protocol, factory(l.protocol)));
+          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(tcp::v6(), l.port), true, protocol(l.protocol)));
     } catch (const boost::system::system_error& e) {
       if (e.code() != asio::error::address_family_not_supported &&
           e.code() != boost::system::errc::address_not_available)
         throw std::runtime_error("cannot listen on port " + std::to_string(l.port) + ": " + e.code().message());
       spdlog::warn("IPv6 unavailable ({}); listening on IPv4 only", e.code().message());
       listeners_.push_back(
-          std::make_unique<Listener>(pool_, tcp::endpoint(tcp::v4(), l.port), false, l.protocol, factory(l.protocol)));
+          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(tcp::v4(), l.port), false, protocol(l.protocol)));
     }
   }
 }

@@ -14,7 +14,8 @@
 #include "net/sharded_fanout.hpp"
 #include "server/config.hpp"
 #include "server/listener.hpp"
-#include "session/hash_pool.hpp"
+#include "session/admission.hpp"
+#include "session/login_queue.hpp"
 #include "session/session.hpp"
 #include "store/store.hpp"
 
@@ -34,7 +35,7 @@ class Server {
 
  private:
   void open_listeners();
-  SessionFactory factory(const std::string& protocol);
+  ProtocolEntry protocol(const std::string& name);
   void shutdown();
 
   ServerConfig config_;
@@ -43,7 +44,8 @@ class Server {
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
-  session::HashPool hash_pool_;
+  session::LoginQueue logins_;
+  std::unique_ptr<session::Admission> admission_;
   std::unique_ptr<session::Context> context_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;

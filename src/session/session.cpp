@@ -9,9 +9,11 @@ namespace parley::session {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker)
+Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker,
+                 Admission::Pass pass)
     : connection_(std::move(transport), *this, worker, context.limits),
       context_(context),
+      pass_(std::move(pass)),
       flood_(context.settings.flood_rate, context.settings.flood_burst, Clock::now()) {}
 
 std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Session>(shared_from_this()); }
@@ -85,7 +87,10 @@ void Session::on_input_end() {
 void Session::on_closing() { leave_chat(); }
 
 void Session::on_closed() {
-  gone_ = true;
+  if (auto check = std::move(pending_check_)) {
+    *check->gone = true;
+    context_.logins.cancel(check->ticket);
+  }
   leave_chat();
   if (connection_.cut_off_slow()) end_ = End::slow;
   log_end();
@@ -133,6 +138,7 @@ void Session::log_end() {
     case End::slow:
       spdlog::warn("slow client cut off user={} from={} reason=outbound queue full", user_, peer);
       break;
+    case End::refused:  // refusals come before login; logged when they happen
     case End::disconnect:
       spdlog::info("disconnect user={} from={}", user_, peer);
       break;
@@ -151,33 +157,91 @@ std::optional<std::chrono::seconds> Session::blocked(const std::string& name) {
   return left;
 }
 
+void Session::refuse(Refusal why, std::chrono::seconds left) {
+  spdlog::warn("login refused from={} reason={}", connection_.peer(), describe(why));
+  finish(End::refused, refusal_notice(why, left));
+}
+
 void Session::check_login(std::string password) {
-  auto name = user_;
   connection_.pause();
-  auto& context = connection_.worker().context();
-  // The job holds the session: while input waits, nothing else may.
-  context_.hashing.submit([session = self(), &context, name = std::move(name),
-                           password = std::move(password)]() mutable {
-    // A connection that has gone costs no hashing.
-    if (session->gone_) return asio::post(context, [session = std::move(session)] {});
-    bool ok = session->chat().check_password(name, password);
-    asio::post(context, [session = std::move(session), name = std::move(name), ok] {
-      if (session->connection_.closing()) return;
-      auto verdict = session->chat().record_attempt(name, session->connection_.peer_address(), ok);
-      if (verdict.outcome != core::LoginOutcome::ok) session->user_.clear();
-      if (verdict.outcome == core::LoginOutcome::ok) {
-        session->logged_in_ = true;
-        session->connection_.set_deadline(Clock::now() + session->settings().idle_timeout);
-        spdlog::info("login user={} from={}", name, session->connection_.peer());
-      } else if (verdict.outcome == core::LoginOutcome::blocked) {
-        spdlog::warn("blocked user={} from={} for={}s", session->loggable_name(name),
-                     session->connection_.peer_address(), verdict.block.count());
-      } else {
-        spdlog::info("login failed user={} from={}", session->loggable_name(name), session->connection_.peer_address());
-      }
-      session->on_login_verdict(name, verdict);
+  auto& admission = context_.admission;
+  if (auto left = admission.failures_block(pass_.share(), pass_.exempt(), Clock::now()))
+    return refuse(Refusal::too_many_failures, *left);
+
+  using Admit = LoginQueue::Admit;
+  auto gone = std::make_shared<std::atomic<bool>>(false);
+  auto& chat = this->chat();
+  auto& io = connection_.worker().context();
+  std::weak_ptr<Session> weak = self();
+  auto answer = [&io, weak](std::string name, core::LoginVerdict verdict) {
+    asio::post(io, [weak, name = std::move(name), verdict] {
+      if (auto session = weak.lock()) session->on_check_done(name, verdict);
     });
-  });
+  };
+  LoginQueue::Job job;
+  job.share = pass_.share();
+  job.exempt = pass_.exempt();
+  // Decided just before hashing: a check that cannot change the outcome
+  // costs nothing.
+  job.admit = [&chat, answer, gone, name = user_, address = connection_.peer_address()] {
+    if (*gone) return Admit::drop;
+    auto start = chat.begin_login_check(name, address);
+    switch (start.admission) {
+      case core::CheckAdmission::admitted:
+        return Admit::run;
+      case core::CheckAdmission::wait:
+        return Admit::wait;
+      case core::CheckAdmission::blocked:
+        break;
+    }
+    answer(name, {core::LoginOutcome::still_blocked, start.left});
+    return Admit::drop;
+  };
+  // The verdict is recorded even when the connection has gone meanwhile:
+  // closing does not take back a guess.
+  job.run = [&chat, answer, name = user_, address = connection_.peer_address(), password = std::move(password)] {
+    bool ok = false;
+    try {
+      ok = chat.check_password(name, password);
+    } catch (const std::exception& e) {
+      spdlog::error("password check failed: {}", e.what());
+    }
+    answer(name, chat.finish_login_check(name, address, ok));
+  };
+  auto ticket = context_.logins.submit(std::move(job));
+  if (!ticket) return refuse(Refusal::busy, {});
+  pending_check_ = std::make_unique<PendingCheck>(PendingCheck{self(), *ticket, std::move(gone)});
+}
+
+void Session::on_check_done(const std::string& name, core::LoginVerdict verdict) {
+  auto check = std::move(pending_check_);  // released last: it may hold the last reference
+  if (connection_.closing()) return;
+  auto address = connection_.peer_address();
+  switch (verdict.outcome) {
+    case core::LoginOutcome::ok:
+      logged_in_ = true;
+      pass_.logged_in();
+      connection_.set_deadline(Clock::now() + settings().idle_timeout);
+      spdlog::info("login user={} from={}", name, connection_.peer());
+      break;
+    case core::LoginOutcome::blocked:
+      spdlog::warn("blocked user={} from={} for={}s", loggable_name(name), address, verdict.block.count());
+      break;
+    case core::LoginOutcome::still_blocked:
+      spdlog::info("login refused user={} from={} reason=blocked left={}s", loggable_name(name), address,
+                   verdict.block.count());
+      break;
+    case core::LoginOutcome::failed:
+      spdlog::info("login failed user={} from={}", loggable_name(name), address);
+      break;
+  }
+  if (verdict.outcome != core::LoginOutcome::ok) user_.clear();
+  bool guessed_wrong = verdict.outcome == core::LoginOutcome::failed || verdict.outcome == core::LoginOutcome::blocked;
+  if (guessed_wrong) {
+    auto spraying = context_.admission.record_failure(pass_.share(), pass_.exempt(), Clock::now());
+    if (spraying && verdict.outcome == core::LoginOutcome::failed) return refuse(Refusal::too_many_failures, *spraying);
+  }
+  on_login_verdict(name, verdict);
 }
 
 void Session::join() {

@@ -20,7 +20,8 @@
 #include "core/token_bucket.hpp"
 #include "net/connection.hpp"
 #include "net/worker.hpp"
-#include "session/hash_pool.hpp"
+#include "session/admission.hpp"
+#include "session/login_queue.hpp"
 
 namespace parley::session {
 
@@ -37,14 +38,15 @@ struct Settings {
 // Shared by every session; owned by the server and outliving them all.
 struct Context {
   core::ChatService& chat;
-  HashPool& hashing;
+  LoginQueue& logins;
+  Admission& admission;
   Settings settings;
   net::ConnectionLimits limits;
 };
 
 class Session : public net::ConnectionHandler, public core::Participant {
  public:
-  Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker);
+  Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker, Admission::Pass pass);
 
   // Greets the peer and starts reading; on the worker's thread, once owned
   // by a shared_ptr.
@@ -57,7 +59,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void on_shutdown() override;
 
  protected:
-  enum class End { disconnect, logout, timeout, shutdown, slow };
+  enum class End { disconnect, logout, timeout, shutdown, slow, refused };
 
   core::ChatService& chat() { return context_.chat; }
   const Settings& settings() const { return context_.settings; }
@@ -71,8 +73,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
 
   // The lockout's answer for `name` from this address; a refusal is logged.
   std::optional<std::chrono::seconds> blocked(const std::string& name);
-  // Verifies user()'s password on the hashing pool and records the attempt;
+  // Verifies user()'s password in the login queue and records the attempt;
   // input is paused until on_login_verdict(). A refused name is forgotten.
+  // Past a limit (queue full, too many failures from the address) the client
+  // gets refusal_notice() and the connection closes.
   void check_login(std::string password);
   // Marks the user online, replays their mailbox through the hooks, then
   // sends the live messages held meanwhile and calls on_joined().
@@ -104,6 +108,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
   virtual std::string timeout_notice() = 0;  // login timed out, or idle logout
   virtual std::string shutdown_notice() = 0;
+  virtual std::string refusal_notice(Refusal why, std::chrono::seconds left) = 0;
   // The store answered what await_store() waited for; its reply is sent.
   virtual void on_stored() = 0;
 
@@ -112,6 +117,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void on_input_end() override;
   void on_closing() final;
   void on_closed() final;
+  void on_check_done(const std::string& name, core::LoginVerdict verdict);
+  void refuse(Refusal why, std::chrono::seconds left);
   void on_mailbox_page(store::Result<store::MailboxPage> page);
   void end_joining();
   void leave_chat();
@@ -128,12 +135,20 @@ class Session : public net::ConnectionHandler, public core::Participant {
 
   net::Connection connection_;
   Context& context_;
+  Admission::Pass pass_;
   std::string user_;
   std::unique_ptr<std::vector<core::EnvelopePtr>> held_;  // live messages that came during replay
   core::TokenBucket flood_;
   std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // only for clients that were paced
   std::unique_ptr<PendingStore> pending_store_;            // only while the store is busy for us
-  std::atomic<bool> gone_{false};                          // read by the hashing threads
+  // While a password check waits or runs: the session holds itself, and the
+  // check can see that the connection has gone.
+  struct PendingCheck {
+    std::shared_ptr<Session> hold;
+    LoginQueue::Ticket ticket = 0;
+    std::shared_ptr<std::atomic<bool>> gone;
+  };
+  std::unique_ptr<PendingCheck> pending_check_;
   End end_ = End::disconnect;
   bool logged_in_ = false;
   bool joined_ = false;

@@ -218,7 +218,7 @@ TEST_F(ServerLimits, HalfClosedClientStillGetsEveryReply) {
 }
 
 TEST_F(ServerLimits, GarbageInputNeverCrashesTheServer) {
-  start({"--login-times", "1000", "--flood-rate", "0"});
+  start({"--login-times", "1000", "--max-failures-per-address", "0", "--flood-rate", "0"});
   std::mt19937 rng(4119);
   auto random_bytes = [&](std::size_t n) {
     std::string s(n, '\0');

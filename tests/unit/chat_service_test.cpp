@@ -128,9 +128,13 @@ TEST_F(ChatServiceTest, ImportReplacesAChangedPassword) {
 }
 
 TEST_F(ChatServiceTest, LockoutThroughTheService) {
-  EXPECT_EQ(chat_->record_attempt("alice", "1.2.3.4", false).outcome, core::LoginOutcome::failed);
-  EXPECT_EQ(chat_->record_attempt("alice", "1.2.3.4", false).outcome, core::LoginOutcome::failed);
-  auto v = chat_->record_attempt("alice", "1.2.3.4", false);
+  auto attempt = [&](bool ok) {
+    EXPECT_EQ(chat_->begin_login_check("alice", "1.2.3.4").admission, core::CheckAdmission::admitted);
+    return chat_->finish_login_check("alice", "1.2.3.4", ok);
+  };
+  EXPECT_EQ(attempt(false).outcome, core::LoginOutcome::failed);
+  EXPECT_EQ(attempt(false).outcome, core::LoginOutcome::failed);
+  auto v = attempt(false);
   EXPECT_EQ(v.outcome, core::LoginOutcome::blocked);
   EXPECT_EQ(v.block, 60s);
   EXPECT_EQ(chat_->blocked_for("alice", "1.2.3.4"), 60s);

@@ -97,3 +97,67 @@ TEST(Lockout, OldFailuresAreForgotten) {
   EXPECT_FALSE(t.record_failure("bob", "a", clock.now()));
   EXPECT_EQ(t.size(), 1u);
 }
+
+// Many connections guessing at once: only max_failures checks are admitted
+// until they are decided, and the ones decided after the block are refused.
+TEST(LockoutChecks, AtMostMaxFailuresAreDecidedBeforeTheBlock) {
+  ManualClock clock;
+  LockoutTracker t(policy(3));
+  using parley::core::CheckAdmission;
+  using parley::core::CheckResult;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::wait);
+  EXPECT_EQ(t.begin_check("bob", "b", clock.now()).admission, CheckAdmission::admitted);  // another address
+  EXPECT_EQ(t.finish_check("bob", "a", false, clock.now()).result, CheckResult::failed);
+  EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::wait);  // 1 failure + 2 pending
+  EXPECT_EQ(t.finish_check("bob", "a", false, clock.now()).result, CheckResult::failed);
+  auto third = t.finish_check("bob", "a", false, clock.now());
+  EXPECT_EQ(third.result, CheckResult::block_started);
+  EXPECT_EQ(third.block, 60s);
+  auto after = t.begin_check("bob", "a", clock.now());
+  EXPECT_EQ(after.admission, CheckAdmission::blocked);
+  EXPECT_EQ(after.left, 60s);
+  EXPECT_EQ(t.pending_checks(), 1u);  // bob from b
+}
+
+TEST(LockoutChecks, ARightPasswordDecidedDuringABlockIsRefusedAndKeepsTheBlock) {
+  ManualClock clock;
+  LockoutTracker t(policy(2));
+  using parley::core::CheckAdmission;
+  using parley::core::CheckResult;
+  ASSERT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  ASSERT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  t.record_failure("bob", "a", clock.now());
+  t.record_failure("bob", "a", clock.now());  // blocked by checks decided elsewhere
+  clock.advance(10s);
+  auto refused = t.finish_check("bob", "a", true, clock.now());
+  EXPECT_EQ(refused.result, CheckResult::blocked);
+  EXPECT_EQ(refused.block, 50s);
+  EXPECT_EQ(t.blocked_for("bob", "a", clock.now()), 50s);
+  EXPECT_EQ(t.finish_check("bob", "a", false, clock.now()).result, CheckResult::blocked);
+  EXPECT_EQ(t.pending_checks(), 0u);
+}
+
+TEST(LockoutChecks, AfterABlockRunsOutTheCountStartsAfresh) {
+  ManualClock clock;
+  LockoutTracker t(policy(2, 60s));
+  using parley::core::CheckAdmission;
+  t.record_failure("bob", "a", clock.now());
+  t.record_failure("bob", "a", clock.now());
+  clock.advance(61s);
+  EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::wait);
+}
+
+TEST(LockoutChecks, ASuccessClearsTheCount) {
+  ManualClock clock;
+  LockoutTracker t(policy(3));
+  using parley::core::CheckAdmission;
+  using parley::core::CheckResult;
+  t.record_failure("bob", "a", clock.now());
+  t.record_failure("bob", "a", clock.now());
+  ASSERT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  EXPECT_EQ(t.finish_check("bob", "a", true, clock.now()).result, CheckResult::ok);
+  EXPECT_EQ(t.size(), 0u);
+}

@@ -23,6 +23,10 @@ std::string ClassicSession::timeout_notice() {
 
 std::string ClassicSession::shutdown_notice() { return std::string(kShuttingDown); }
 
+std::string ClassicSession::refusal_notice(session::Refusal why, std::chrono::seconds left) {
+  return refusal(why, left);
+}
+
 void ClassicSession::on_line(std::string_view line) {
   if (logged_in()) touch();
   switch (state_) {
@@ -75,6 +79,8 @@ void ClassicSession::on_login_verdict(const std::string& name, core::LoginVerdic
       return join();
     case core::LoginOutcome::blocked:
       return finish(End::disconnect, blocked_now(name, verdict.block));
+    case core::LoginOutcome::still_blocked:
+      return finish(End::disconnect, still_blocked(name, verdict.block));
     case core::LoginOutcome::failed:
       state_ = State::username;
       send(kBadCredentials);

@@ -29,6 +29,7 @@ class ClassicSession final : public session::Session {
   std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) override;
   std::string timeout_notice() override;
   std::string shutdown_notice() override;
+  std::string refusal_notice(session::Refusal why, std::chrono::seconds left) override;
   void on_stored() override;
 
   void on_command(std::string_view line);

@@ -24,6 +24,22 @@ std::string still_blocked(std::string_view user, std::chrono::seconds left) {
                      core::sanitize_text(user.substr(0, 64)), left.count());
 }
 
+std::string refusal(session::Refusal why, std::chrono::seconds left) {
+  switch (why) {
+    case session::Refusal::server_full:
+      return "Error: server full, try again later\n";
+    case session::Refusal::too_many_connections:
+      return "Error: too many connections from your address\n";
+    case session::Refusal::too_many_logins:
+      return "Error: too many connections from your address are logging in; try again later\n";
+    case session::Refusal::too_many_failures:
+      return fmt::format("Error: too many failed logins from your address; try again in {} seconds\n", left.count());
+    case session::Refusal::busy:
+      break;
+  }
+  return "Error: server busy, try again\n";
+}
+
 std::string idle_logout(std::chrono::seconds timeout) {
   return fmt::format("You have been logged out after {} seconds of inactivity\n", timeout.count());
 }

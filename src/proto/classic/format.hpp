@@ -8,6 +8,7 @@
 
 #include "core/chat_service.hpp"
 #include "core/message.hpp"
+#include "session/admission.hpp"
 
 namespace parley::proto::classic {
 
@@ -27,6 +28,9 @@ std::string line_too_long(std::size_t limit);
 std::string blocked_now(std::string_view user, std::chrono::seconds block);
 std::string still_blocked(std::string_view user, std::chrono::seconds left);
 std::string idle_logout(std::chrono::seconds timeout);
+// The one line a client gets before the server closes a connection it will
+// not serve (a limit, or a full password check queue).
+std::string refusal(session::Refusal why, std::chrono::seconds left);
 
 // "<sender>: <text> <private message>" or "... <broadcast message>"
 std::string live_message(const core::ChatMessage& message);
