@@ -34,13 +34,13 @@ std::optional<LoginQueue::Ticket> LoginQueue::submit(Job job) {
     std::lock_guard lock(mutex_);
     if (stopping_ || waiting_ >= limits_.max_waiting) return std::nullopt;
     ticket = next_ticket_++;
-    auto it = shares_.try_emplace(job.share).first;
+    auto* entry = &*shares_.try_emplace(job.share).first;
     where_.emplace(ticket, job.share);
-    it->second.waiting.push_back({ticket, std::move(job)});
+    entry->second.waiting.push_back({ticket, std::move(job)});
     ++waiting_;
-    if (!it->second.in_turn) {
-      it->second.in_turn = true;
-      turns_.push_back(it);
+    if (!entry->second.in_turn) {
+      entry->second.in_turn = true;
+      turns_.push_back(entry);
     }
   }
   ready_.notify_one();
@@ -52,18 +52,18 @@ void LoginQueue::cancel(Ticket ticket) {
   std::lock_guard lock(mutex_);
   auto where = where_.find(ticket);
   if (where == where_.end()) return;  // running, done or dropped
-  auto it = shares_.find(where->second);
+  auto* entry = &*shares_.find(where->second);
   where_.erase(where);
-  auto& waiting = it->second.waiting;
+  auto& waiting = entry->second.waiting;
   auto w = std::find_if(waiting.begin(), waiting.end(), [&](const Waiting& x) { return x.ticket == ticket; });
   cancelled = std::move(w->job);
   waiting.erase(w);
   --waiting_;
-  if (waiting.empty() && it->second.in_turn) {
-    turns_.remove(it);
-    it->second.in_turn = false;
+  if (waiting.empty() && entry->second.in_turn) {
+    turns_.remove(entry);
+    entry->second.in_turn = false;
   }
-  forget_if_idle(it);
+  forget_if_idle(entry);
 }
 
 std::size_t LoginQueue::waiting() const {
@@ -71,17 +71,17 @@ std::size_t LoginQueue::waiting() const {
   return waiting_;
 }
 
-void LoginQueue::forget_if_idle(Shares::iterator it) {
-  if (it->second.waiting.empty() && it->second.running == 0) shares_.erase(it);
+void LoginQueue::forget_if_idle(Shares::value_type* entry) {
+  if (entry->second.waiting.empty() && entry->second.running == 0) shares_.erase(shares_.find(entry->first));
 }
 
 std::optional<LoginQueue::Job> LoginQueue::next_locked(std::vector<Job>& dropped) {
   // One pass over the shares in turn order; a share that is served goes to
   // the back of the line.
   for (auto turn = turns_.begin(); turn != turns_.end();) {
-    auto it = *turn;
-    Share& share = it->second;
-    if (!it->second.waiting.empty() && (share.running < limits_.per_share || share.waiting.front().job.exempt)) {
+    auto* entry = *turn;
+    Share& share = entry->second;
+    if (!share.waiting.empty() && (share.running < limits_.per_share || share.waiting.front().job.exempt)) {
       auto& front = share.waiting.front();
       auto admit = front.job.admit();
       if (admit != Admit::wait) {
@@ -94,11 +94,11 @@ std::optional<LoginQueue::Job> LoginQueue::next_locked(std::vector<Job>& dropped
         share.in_turn = false;
         if (!share.waiting.empty()) {
           share.in_turn = true;
-          turns_.push_back(it);
+          turns_.push_back(entry);
         }
         if (admit == Admit::drop) {
           dropped.push_back(std::move(job));
-          forget_if_idle(it);
+          forget_if_idle(entry);
           turn = after;
           continue;
         }
@@ -116,9 +116,9 @@ void LoginQueue::serve() {
   while (true) {
     std::vector<Job> dropped;
     auto job = next_locked(dropped);
-    if (!dropped.empty()) {
+    if (!job && !dropped.empty()) {
       lock.unlock();
-      dropped.clear();
+      dropped.clear();  // their captures are released without the lock
       lock.lock();
       continue;
     }
@@ -129,12 +129,13 @@ void LoginQueue::serve() {
     }
     auto share = job->share;
     lock.unlock();
+    dropped.clear();
     job->run();
     job.reset();
     lock.lock();
     if (auto it = shares_.find(share); it != shares_.end()) {
       --it->second.running;
-      forget_if_idle(it);
+      forget_if_idle(&*it);
     }
     ready_.notify_all();  // a share under its cap, or a lockout pair no longer pending
   }

@@ -76,13 +76,15 @@ class LoginQueue {
   void serve();
   // The next job to run, in turn across shares; nullopt when none may run now.
   std::optional<Job> next_locked(std::vector<Job>& dropped);
-  void forget_if_idle(Shares::iterator it);
+  void forget_if_idle(Shares::value_type* entry);
 
   const Limits limits_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   Shares shares_;
-  std::list<Shares::iterator> turns_;  // shares with waiting checks, next to serve first
+  // Shares with waiting checks, next to serve first. Pointers: map elements
+  // stay put when the map rehashes, its iterators do not.
+  std::list<Shares::value_type*> turns_;
   std::unordered_map<Ticket, std::string> where_;  // waiting ticket -> its share
   std::size_t waiting_ = 0;
   Ticket next_ticket_ = 1;

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -79,7 +81,10 @@ std::string demo_users() {
 std::string binary_path(const std::string& name) { return std::string(PARLEY_BINARY_DIR) + "/" + name; }
 
 ServerProcess::ServerProcess(const std::filesystem::path& dir, std::vector<std::string> extra_args) {
-  std::vector<std::string> args{binary_path("parleyd"), "--password-hash-cost", "min"};
+  std::vector<std::string> args{binary_path("parleyd")};
+  // The cheapest hash unless a test asks for a real one.
+  if (std::find(extra_args.begin(), extra_args.end(), "--password-hash-cost") == extra_args.end())
+    args.insert(args.end(), {"--password-hash-cost", "min"});
   for (auto& a : extra_args) args.push_back(a);
   args.push_back("0");
   auto argv = to_argv(args);
@@ -264,9 +269,16 @@ CommandResult run_command(const std::vector<std::string>& argv_in, const std::st
   return result;
 }
 
-LineClient::LineClient(unsigned short port, const std::string& host) {
+LineClient::LineClient(unsigned short port, const std::string& host, const std::string& source) {
   bool v6 = host.find(':') != std::string::npos;
   fd_ = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (!source.empty() && !v6) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0)
+      throw std::runtime_error("bind to " + source + " failed: " + std::string(strerror(errno)));
+  }
   int rc;
   if (v6) {
     sockaddr_in6 addr{};

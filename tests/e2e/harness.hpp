@@ -88,7 +88,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 // A blocking TCP client with deadlines on every read.
 class LineClient {
  public:
-  explicit LineClient(unsigned short port, const std::string& host = "127.0.0.1");
+  // `source`: the local address to connect from (another 127.x address is
+  // another client address to the server).
+  explicit LineClient(unsigned short port, const std::string& host = "127.0.0.1", const std::string& source = "");
   ~LineClient();
   LineClient(const LineClient&) = delete;
   LineClient& operator=(const LineClient&) = delete;
