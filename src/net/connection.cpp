@@ -18,7 +18,12 @@ constexpr std::size_t kGather = 64;
 
 Connection::Connection(std::unique_ptr<Transport> transport, ConnectionHandler& handler, Worker& worker,
                        const ConnectionLimits& limits)
-    : transport_(std::move(transport)), handler_(handler), worker_(worker), limits_(limits), framer_(limits.max_line) {}
+    : transport_(std::move(transport)),
+      handler_(handler),
+      worker_(worker),
+      limits_(limits),
+      framer_(limits.max_line),
+      unread_limit_(limits.max_queue_bytes / 2) {}
 
 void Connection::start() {
   worker_.attach(*this);
@@ -86,7 +91,7 @@ void Connection::hand_out(std::string_view input) {
     if (closed_ || closing_) return;
     if (paused_ || backlogged_) break;
     // A peer that leaves its replies unread is not served more of them.
-    if (queue_.queued_bytes() >= limits_.max_queue_bytes / 2) {
+    if (queue_.queued_bytes() >= unread_limit_) {
       backlogged_ = true;
       break;
     }

@@ -4,6 +4,7 @@
 // the event loop in one gathered write. All members run on that thread.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -58,6 +59,10 @@ class Connection final : TransportEvents {
   // Joins the worker's list and starts reading; the handler must already be
   // owned by a shared_ptr.
   void start();
+
+  // Replies the peer may leave unread before its lines wait (half of
+  // max_queue_bytes unless set; a peer not yet trusted gets less).
+  void limit_unread_replies(std::size_t bytes) { unread_limit_ = std::min(bytes, limits_.max_queue_bytes / 2); }
 
   // Input: no lines are handed out between pause() and resume().
   void pause() { paused_ = true; }
@@ -131,6 +136,7 @@ class Connection final : TransportEvents {
   bool hand_again_ = false;
   bool paused_ = false;
   bool backlogged_ = false;  // paused until the peer reads its replies
+  std::size_t unread_limit_;  // queued bytes at which reading stops
   bool read_wait_ = false;
   bool read_posted_ = false;
   bool write_wait_ = false;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+
 #include "core/text.hpp"
 
 namespace parley::session {
@@ -18,7 +20,12 @@ Session::Session(std::unique_ptr<net::Transport> transport, Context& context, ne
 
 std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Session>(shared_from_this()); }
 
+// Replies to a client that has not logged in and does not read them: a few
+// prompts' worth, then its lines wait.
+constexpr std::size_t kUnreadBeforeLogin = 4096;
+
 void Session::start() {
+  connection_.limit_unread_replies(kUnreadBeforeLogin);
   connection_.set_deadline(Clock::now() + settings().login_timeout);
   on_started();
   connection_.start();
@@ -221,6 +228,7 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
     case core::LoginOutcome::ok:
       logged_in_ = true;
       pass_.logged_in();
+      connection_.limit_unread_replies(SIZE_MAX);
       connection_.set_deadline(Clock::now() + settings().idle_timeout);
       spdlog::info("login user={} from={}", name, connection_.peer());
       break;
