@@ -74,7 +74,10 @@ Server::Server(ServerConfig config)
   spdlog::info("parleyd {} starting: db={} threads={} hash-threads={} (hashing memory up to {} MiB)", PARLEY_VERSION,
                config_.db_path, pool_.size(), hash_pool_.threads(),
                hash_pool_.threads() * core::hash_memory(config_.hash_cost) >> 20);
-  store_ = std::make_unique<store::SqliteStore>(config_.db_path);
+  db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
+  auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
+  for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
+  store_ = std::move(sqlite);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
   import_users(*chat_, *store_, config_);
