@@ -119,8 +119,12 @@ Server::Server(ServerConfig config)
       "limits: connections={} per-address={} logging-in-per-address={} failed-logins-per-address={} per {}s "
       "login-checks-per-address={} login-queue={} exempt={}",
       admit.max_connections, admit.connections_per_address, admit.logins_per_address, admit.failures_per_address,
-      admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting, config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
-  store_ = std::make_unique<store::SqliteStore>(config_.db_path);
+      admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting, 
+      config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
+  db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
+  auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
+  for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
+  store_ = std::move(sqlite);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
   import_users(*chat_, *store_, config_);

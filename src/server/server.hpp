@@ -17,13 +17,15 @@
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "session/session.hpp"
+#include "store/database_lock.hpp"
 #include "store/store.hpp"
 
 namespace parley::server {
 
 class Server {
  public:
-  // Opens the store and imports the users file; throws on failure.
+  // Locks and opens the store and imports the users file; throws on failure
+  // (another server on the same database among them).
   explicit Server(ServerConfig config);
   ~Server();
 
@@ -40,6 +42,7 @@ class Server {
 
   ServerConfig config_;
   core::SystemClock clock_;
+  std::unique_ptr<store::DatabaseLock> db_lock_;  // held while anything may touch the database
   std::unique_ptr<store::Store> store_;
   net::IoPool pool_;
   net::ShardedFanout fanout_;

@@ -262,8 +262,14 @@ void Session::join() {
 
 void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
   if (connection_.closing()) return;
-  if (!result.ok()) {
-    spdlog::error("mailbox fetch failed user={}: {}", user_, result.error());
+  // Messages shown while the store cannot write could not leave the mailbox
+  // and would come again: they wait for the next login instead.
+  if (!result.ok() || (result.value().writes_failing && !result.value().messages.empty())) {
+    if (!result.ok())
+      spdlog::error("mailbox fetch failed user={}: {}", user_, result.error());
+    else
+      spdlog::error("mailbox kept user={} reason=store cannot write", user_);
+    on_offline_kept();
     return end_joining();
   }
   auto page = std::move(result.value());

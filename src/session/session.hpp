@@ -104,6 +104,9 @@ class Session : public net::ConnectionHandler, public core::Participant {
   virtual void on_login_verdict(const std::string& name, core::LoginVerdict verdict) = 0;
   virtual void on_offline_begin() = 0;
   virtual void on_offline_message(const core::ChatMessage& message) = 0;
+  // The waiting messages cannot be shown now (the store failed); they stay
+  // in the mailbox for the next login.
+  virtual void on_offline_kept() = 0;
   virtual void on_joined() = 0;
   virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
   virtual std::string timeout_notice() = 0;  // login timed out, or idle logout

@@ -59,6 +59,9 @@ struct MailboxPage {
   std::vector<StoredMessage> messages;
   MessageId upto = 0;  // acknowledging `upto` removes exactly this page
   bool more = false;   // another page follows
+  // The store's last write failed (disk full, I/O error): acknowledging this
+  // page would most likely fail too, and the page would be shown again.
+  bool writes_failing = false;
 };
 
 // Asynchronous operations run in submission order; a write's callback runs

@@ -93,6 +93,8 @@ void ClassicSession::on_offline_begin() { send(kOfflineHeader); }
 
 void ClassicSession::on_offline_message(const core::ChatMessage& message) { send(offline_message(message)); }
 
+void ClassicSession::on_offline_kept() { send(kOfflineKept); }
+
 void ClassicSession::on_joined() {
   state_ = State::commands;
   prompt();

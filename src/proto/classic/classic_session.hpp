@@ -25,6 +25,7 @@ class ClassicSession final : public session::Session {
   void on_login_verdict(const std::string& name, core::LoginVerdict verdict) override;
   void on_offline_begin() override;
   void on_offline_message(const core::ChatMessage& message) override;
+  void on_offline_kept() override;
   void on_joined() override;
   std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) override;
   std::string timeout_notice() override;

@@ -17,6 +17,8 @@ inline constexpr std::string_view kPasswordPrompt = "Password: ";
 inline constexpr std::string_view kCommandPrompt = "Command: ";
 inline constexpr std::string_view kIntroPrompt = "Please enter your personal introduction:\n";
 inline constexpr std::string_view kOfflineHeader = "Your offline messages:\n";
+inline constexpr std::string_view kOfflineKept =
+    "Error: your offline messages cannot be shown now; they are kept for your next login\n";
 inline constexpr std::string_view kLoggingOff = "Logging off\n";
 inline constexpr std::string_view kShuttingDown = "Server is shutting down\n";
 inline constexpr std::string_view kBadCredentials = "Error: invalid username or password\n";

@@ -3,6 +3,8 @@
 #include <future>
 #include <optional>
 
+#include "store/sqlite/private_files.hpp"
+
 namespace parley::store {
 
 namespace {
@@ -47,6 +49,9 @@ std::int64_t to_seconds(core::TimePoint t) {
 
 core::TimePoint from_seconds(std::int64_t s) { return core::TimePoint{std::chrono::seconds(s)}; }
 
+// A failure of the storage itself, not of one job's own doing.
+bool storage_error(int code) { return (code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR; }
+
 MessageId max_message_id(sqlite::Database& db) {
   // AUTOINCREMENT keeps the highest id ever used in sqlite_sequence, so a
   // cursor never falls behind ids of deleted rows.
@@ -59,11 +64,15 @@ MessageId max_message_id(sqlite::Database& db) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch) : db_(path), max_batch_(max_batch) {
+SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch)
+    : open_notes_(sqlite::make_files_private(path)), db_(path), max_batch_(max_batch) {
   sqlite3_busy_timeout(db_.handle(), 5000);
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=FULL");
   db_.exec("PRAGMA foreign_keys=ON");
+  // Sorting a mailbox page needs no temporary file, so reading still works
+  // when the disk is full.
+  db_.exec("PRAGMA temp_store=MEMORY");
   db_.exec(kSchema);
   thread_ = std::thread([this] { worker(); });
 }
@@ -132,23 +141,48 @@ void SqliteStore::worker() {
 
 void SqliteStore::run_batch(std::deque<Job>& batch) {
   std::vector<std::optional<std::string>> errors(batch.size());
-  std::optional<std::string> batch_error;
+  auto batch_error = run_transaction(batch, 0, batch.size(), errors);
+  if (batch_error && batch.size() > 1) {
+    // A commit that failed (disk full, I/O error) must not fail the reads
+    // and writes that merely shared its transaction: each job runs again
+    // alone and gets its own verdict.
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      errors[i].reset();
+      if (auto error = run_transaction(batch, i, i + 1, errors)) errors[i] = std::move(error);
+    }
+  } else if (batch_error) {
+    errors[0] = std::move(batch_error);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++commits_;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(errors[i] ? &*errors[i] : nullptr);
+}
+
+std::optional<std::string> SqliteStore::run_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last,
+                                                        std::vector<std::optional<std::string>>& errors) {
+  auto changes_before = sqlite3_total_changes64(db_.handle());
+  bool storage_failed = false;
+  std::optional<std::string> error;
   try {
     db_.exec("BEGIN IMMEDIATE");
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t i = first; i < last; ++i) {
       db_.exec("SAVEPOINT job");
       try {
         batch[i].run(db_);
         db_.exec("RELEASE job");
       } catch (const std::exception& e) {
         errors[i] = e.what();
+        storage_failed = storage_failed || storage_error(sqlite3_extended_errcode(db_.handle()));
         db_.exec("ROLLBACK TO job");
         db_.exec("RELEASE job");
       }
     }
     db_.exec("COMMIT");
   } catch (const std::exception& e) {
-    batch_error = e.what();
+    error = e.what();
+    storage_failed = true;
     if (!sqlite3_get_autocommit(db_.handle())) {
       try {
         db_.exec("ROLLBACK");
@@ -156,14 +190,9 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
       }
     }
   }
-  {
-    std::lock_guard lock(mutex_);
-    ++commits_;
-  }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const std::string* error = batch_error ? &*batch_error : (errors[i] ? &*errors[i] : nullptr);
-    batch[i].finish(error);
-  }
+  // Only a transaction that wrote tells whether writing works.
+  if (storage_failed || sqlite3_total_changes64(db_.handle()) != changes_before) storage_failing_ = storage_failed;
+  return error;
 }
 
 void SqliteStore::flush() {
@@ -296,8 +325,9 @@ void SqliteStore::save_broadcast(AccountId sender, core::ChatMessage message, st
 
 void SqliteStore::fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) {
   submit<MailboxPage>(
-      [id, after, limit](sqlite::Database& db) {
+      [this, id, after, limit](sqlite::Database& db) {
         MailboxPage page;
+        page.writes_failing = storage_failing_;
         MessageId newest = max_message_id(db);
         auto& st = db.prepare(R"sql(
           SELECT id, sender, body, kind, sent_at FROM messages

@@ -6,8 +6,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/sqlite/database.hpp"
 #include "store/store.hpp"
@@ -16,7 +18,8 @@ namespace parley::store {
 
 class SqliteStore final : public Store {
  public:
-  // Opens (creating if needed) the database and starts the store thread.
+  // Opens (creating if needed) the database, its files owner-only, and
+  // starts the store thread.
   explicit SqliteStore(const std::string& path, std::size_t max_batch = 512);
   ~SqliteStore() override;
 
@@ -38,6 +41,9 @@ class SqliteStore final : public Store {
 
   // Counters for tests and benchmarks.
   std::uint64_t commits() const;
+  // What opening found and changed (a file's mode tightened, an empty
+  // database set up), one line each for the log.
+  const std::vector<std::string>& open_notes() const { return open_notes_; }
 
  private:
   // `run` executes inside the batch's transaction (and its own savepoint);
@@ -53,7 +59,12 @@ class SqliteStore final : public Store {
   T call(Work work);
   void worker();
   void run_batch(std::deque<Job>& batch);
+  // Runs jobs [first, last) in one transaction; returns the error that
+  // failed the transaction as a whole, if any.
+  std::optional<std::string> run_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last,
+                                             std::vector<std::optional<std::string>>& errors);
 
+  std::vector<std::string> open_notes_;  // before db_: the files are made private before SQLite opens them
   sqlite::Database db_;
   std::size_t max_batch_;
   mutable std::mutex mutex_;
@@ -61,6 +72,9 @@ class SqliteStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::uint64_t commits_ = 0;
+  // Store thread only: the last write failed for the storage's sake (disk
+  // full, I/O error) rather than its own.
+  bool storage_failing_ = false;
   std::thread thread_;
 };
 
