@@ -3,10 +3,14 @@
 #include <future>
 #include <optional>
 
+#include "store/sqlite/schema_upgrade.hpp"
+
 namespace parley::store {
 
 namespace {
 
+// The tables; upgrade_schema() then adds what later versions brought and
+// sets the version.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS accounts(
   id INTEGER PRIMARY KEY,
@@ -38,7 +42,6 @@ CREATE TABLE IF NOT EXISTS settings(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-PRAGMA user_version = 1;
 )sql";
 
 std::int64_t to_seconds(core::TimePoint t) {
@@ -65,6 +68,7 @@ SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch) : db_(p
   db_.exec("PRAGMA synchronous=FULL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.exec(kSchema);
+  sqlite::upgrade_schema(db_, path);
   thread_ = std::thread([this] { worker(); });
 }
 
