@@ -28,7 +28,8 @@ void ChatService::load() {
   auto records = store_.load_accounts();
   std::lock_guard lock(mutex_);
   for (auto& r : records) {
-    auto [it, added] = accounts_.try_emplace(r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen});
+    auto [it, added] =
+        accounts_.try_emplace(r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen});
     if (!added)
       throw std::runtime_error("the accounts '" + it->first + "' and '" + r.name +
                                "' differ only in case; account names ignore case");
@@ -58,6 +59,8 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
   work();
   for (auto& w : workers) w.join();
 
+  // Each new hash is moved along, never copied: a large file's import holds
+  // its entries and one hash per account.
   ImportStats stats;
   std::vector<store::Store::NewAccount> created;
   std::vector<store::Store::PasswordChange> changed;
@@ -69,10 +72,11 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
     }
     auto it = existing.find(entries[i].name);  // any spelling: the stored one is kept
     if (it == existing.end())
-      created.push_back({entries[i].name, *new_hash[i]});
+      created.push_back({entries[i].name, std::move(*new_hash[i])});
     else
-      changed.push_back({it->second.id, *new_hash[i]}), changed_names.push_back(it->first);
+      changed.push_back({it->second.id, std::move(*new_hash[i])}), changed_names.push_back(it->first);
   }
+  new_hash = {};
   stats.created = created.size();
   stats.updated = changed.size();
   auto records = store_.save_accounts(std::move(created), changed);

@@ -195,17 +195,18 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
 std::vector<AccountRecord> SqliteStore::save_accounts(std::vector<NewAccount> created,
                                                       std::vector<PasswordChange> changed) {
   return call<std::vector<AccountRecord>>(
-      [created = std::move(created), changed = std::move(changed)](sqlite::Database& db) {
+      [created = std::move(created), changed = std::move(changed)](sqlite::Database& db) mutable {
         std::vector<AccountRecord> out;
         // A new account starts past every existing broadcast.
         MessageId cursor = max_message_id(db);
         auto& insert = db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)");
-        for (const auto& a : created) {
+        out.reserve(created.size());
+        for (auto& a : created) {
           insert.bind(1, a.name).bind(2, a.password_hash).bind(3, cursor).run();
           AccountRecord r;
           r.id = db.last_insert_id();
-          r.name = a.name;
-          r.password_hash = a.password_hash;
+          r.name = std::move(a.name);
+          r.password_hash = std::move(a.password_hash);
           out.push_back(std::move(r));
         }
         auto& update = db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1");
