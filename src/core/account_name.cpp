@@ -15,12 +15,14 @@ std::string fold_name(std::string_view name) {
 }
 
 bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return fold(x) == fold(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return fold(x) == fold(y); });
 }
 
 bool name_less(std::string_view a, std::string_view b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                      [](char x, char y) { return static_cast<unsigned char>(fold(x)) < static_cast<unsigned char>(fold(y)); });
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return static_cast<unsigned char>(fold(x)) < static_cast<unsigned char>(fold(y));
+  });
 }
 
 std::size_t NameHash::operator()(std::string_view name) const {

@@ -140,7 +140,7 @@ TEST(ServerUsersFile, DefaultLimitIs64MiB) {
     std::ofstream out(users, std::ios::binary);
     out << "alice secret\n";
     std::string comment = "# " + std::string(4093, 'x') + "\n";  // 4 KiB
-    for (int i = 0; i < 16 * 1024; ++i) out << comment;             // 64 MiB of comments, then one byte more
+    for (int i = 0; i < 16 * 1024; ++i) out << comment;          // 64 MiB of comments, then one byte more
   }
   auto r = run_parleyd({"--users", users, "--db", (dir / "x.db").string()});
   EXPECT_TRUE(exited_with(r.status, 1)) << r.err;

@@ -161,8 +161,7 @@ TEST(UserFile, InvalidNamesAreRefusedWithTheirLine) {
 TEST(UserFile, SizeLimit) {
   std::string content = "alice secret\nbob other\n";  // 23 bytes
   EXPECT_EQ(read_error(content, content.size()), "no error");
-  EXPECT_EQ(read_error(content, content.size() - 1),
-            "users.txt: the file is larger than 22 bytes (users-file-max)");
+  EXPECT_EQ(read_error(content, content.size() - 1), "users.txt: the file is larger than 22 bytes (users-file-max)");
 }
 
 TEST(UserFile, SizeLimitStopsReadingEarly) {
