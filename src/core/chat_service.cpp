@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <stdexcept>
 #include <thread>
-#include <unordered_set>
 
 #include "core/text.hpp"
 
@@ -12,15 +12,32 @@ namespace parley::core {
 ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings, Fanout* fanout)
     : store_(store), clock_(clock), settings_(settings), fanout_(fanout), lockout_(settings.lockout) {}
 
+ChatService::Accounts::iterator ChatService::account(std::string_view user) {
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) throw std::out_of_range("no account " + std::string(user));
+  return it;
+}
+
+ChatService::Accounts::const_iterator ChatService::account(std::string_view user) const {
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) throw std::out_of_range("no account " + std::string(user));
+  return it;
+}
+
 void ChatService::load() {
   auto records = store_.load_accounts();
   std::lock_guard lock(mutex_);
-  for (auto& r : records)
-    accounts_[r.name] = Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen};
+  for (auto& r : records) {
+    auto [it, added] =
+        accounts_.try_emplace(r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen});
+    if (!added)
+      throw std::runtime_error("the accounts '" + it->first + "' and '" + r.name +
+                               "' differ only in case; account names ignore case");
+  }
 }
 
 ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std::size_t threads) {
-  std::unordered_map<std::string, Account> existing;
+  Accounts existing;
   {
     std::lock_guard lock(mutex_);
     existing = accounts_;
@@ -42,6 +59,8 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
   work();
   for (auto& w : workers) w.join();
 
+  // Each new hash is moved along, never copied: a large file's import holds
+  // its entries and one hash per account.
   ImportStats stats;
   std::vector<store::Store::NewAccount> created;
   std::vector<store::Store::PasswordChange> changed;
@@ -51,12 +70,13 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
       ++stats.unchanged;
       continue;
     }
-    auto it = existing.find(entries[i].name);
+    auto it = existing.find(entries[i].name);  // any spelling: the stored one is kept
     if (it == existing.end())
-      created.push_back({entries[i].name, *new_hash[i]});
+      created.push_back({entries[i].name, std::move(*new_hash[i])});
     else
-      changed.push_back({it->second.id, *new_hash[i]}), changed_names.push_back(it->first);
+      changed.push_back({it->second.id, std::move(*new_hash[i])}), changed_names.push_back(it->first);
   }
+  new_hash = {};
   stats.created = created.size();
   stats.updated = changed.size();
   auto records = store_.save_accounts(std::move(created), changed);
@@ -75,7 +95,7 @@ bool ChatService::check_password(std::string_view user, std::string_view passwor
   std::string hash;
   {
     std::lock_guard lock(mutex_);
-    auto it = accounts_.find(std::string(user));
+    auto it = accounts_.find(user);
     if (it != accounts_.end()) hash = it->second.password_hash;
   }
   if (hash.empty()) {
@@ -109,9 +129,9 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
 void ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
                        store::Callback<store::MailboxPage> first_page) {
   std::lock_guard lock(mutex_);
-  auto& account = accounts_.at(user);
+  auto& [name, account] = *this->account(user);
   account.last_seen = clock_.now();
-  auto& presence = online_[user];
+  auto& presence = online_[name];
   presence.id = account.id;
   presence.connections.push_back(std::move(participant));
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
@@ -121,12 +141,12 @@ void ChatService::join(const std::string& user, std::shared_ptr<Participant> par
 void ChatService::fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
                                 store::Callback<store::MailboxPage> page) {
   std::lock_guard lock(mutex_);
-  store_.fetch_mailbox(accounts_.at(user).id, after, page_size, std::move(page));
+  store_.fetch_mailbox(account(user)->second.id, after, page_size, std::move(page));
 }
 
 void ChatService::ack_mailbox(const std::string& user, store::MessageId upto, store::Callback<store::Done> done) {
   std::lock_guard lock(mutex_);
-  store_.ack_mailbox(accounts_.at(user).id, upto, std::move(done));
+  store_.ack_mailbox(account(user)->second.id, upto, std::move(done));
 }
 
 void ChatService::leave(const std::string& user, const Participant* participant) {
@@ -138,17 +158,17 @@ void ChatService::leave(const std::string& user, const Participant* participant)
   if (pos == connections.end()) return;  // already left: leaving is idempotent
   connections.erase(pos);
   if (connections.empty()) online_.erase(it);
-  auto& account = accounts_.at(user);
+  auto& account = this->account(user)->second;
   account.last_seen = clock_.now();
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
 }
 
 std::vector<UserSummary> ChatService::summaries(std::vector<std::string> names) const {
-  std::sort(names.begin(), names.end());
+  std::sort(names.begin(), names.end(), name_less);
   std::vector<UserSummary> out;
   out.reserve(names.size());
   for (auto& n : names) {
-    const auto& intro = accounts_.at(n).intro;
+    const auto& intro = account(n)->second.intro;
     out.push_back({std::move(n), intro});
   }
   return out;
@@ -158,7 +178,7 @@ std::vector<UserSummary> ChatService::who_else(const std::string& user) const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> names;
   for (auto& [name, presence] : online_)
-    if (name != user) names.push_back(name);
+    if (!same_name(name, user)) names.push_back(name);
   return summaries(std::move(names));
 }
 
@@ -168,15 +188,17 @@ std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string&
   auto since = clock_.now() - std::chrono::minutes(minutes);
   std::vector<std::string> names;
   for (auto& [name, account] : accounts_) {
-    if (name == user) continue;
+    if (same_name(name, user)) continue;
     bool seen = online_.count(name) > 0 || (account.last_seen && *account.last_seen >= since);
     if (seen) names.push_back(name);
   }
   return summaries(std::move(names));
 }
 
+// The sender as the account spells it; under the mutex.
 ChatMessage ChatService::make_message(const std::string& from, std::string text, MessageKind kind) const {
-  return ChatMessage{from, std::move(text), kind, clock_.now()};
+  auto it = accounts_.find(from);
+  return ChatMessage{it != accounts_.end() ? it->first : from, std::move(text), kind, clock_.now()};
 }
 
 namespace {
@@ -196,7 +218,7 @@ void ChatService::deliver(Recipients to, ChatMessage message) {
   for (auto& p : to) p->deliver(envelope);
 }
 
-void ChatService::add_connections(const std::string& user, Recipients& out) const {
+void ChatService::add_connections(std::string_view user, Recipients& out) const {
   auto it = online_.find(user);
   if (it != online_.end()) out.insert(out.end(), it->second.connections.begin(), it->second.connections.end());
 }
@@ -205,7 +227,7 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
                                      store::Callback<store::Done> stored) {
   std::string clean = clean_text(text);
   if (clean.empty()) return SendStatus::empty_text;
-  if (to == from) return SendStatus::to_self;
+  if (same_name(to, from)) return SendStatus::to_self;
   Recipients live;
   ChatMessage message;
   {
@@ -215,7 +237,7 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
     message = make_message(from, std::move(clean), MessageKind::private_message);
     add_connections(to, live);
     if (live.empty()) {
-      store_.save_direct({target->second.id}, accounts_.at(from).id, std::move(message), std::move(stored));
+      store_.save_direct({target->second.id}, account(from)->second.id, std::move(message), std::move(stored));
       return SendStatus::storing;
     }
   }
@@ -228,10 +250,11 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
   std::string clean = clean_text(text);
   if (clean.empty()) return std::nullopt;
   Recipients live;
-  ChatMessage message = make_message(from, std::move(clean), MessageKind::broadcast);
+  ChatMessage message;
   std::size_t offline = 0;
   {
     std::lock_guard lock(mutex_);
+    message = make_message(from, std::move(clean), MessageKind::broadcast);
     auto self = online_.find(from);
     std::size_t others = online_.size() - (self == online_.end() ? 0 : 1);
     offline = accounts_.size() - others - (accounts_.count(from) ? 1 : 0);
@@ -244,7 +267,7 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
       live.insert(live.end(), connections.begin(), connections.end());
       if (offline > 0) seen_live.push_back(it->second.id);
     }
-    if (offline > 0) store_.save_broadcast(accounts_.at(from).id, message, std::move(seen_live), std::move(stored));
+    if (offline > 0) store_.save_broadcast(account(from)->second.id, message, std::move(seen_live), std::move(stored));
   }
   deliver(std::move(live), std::move(message));
   return offline;
@@ -256,28 +279,29 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
                                                                       store::Callback<store::Done> stored) {
   std::string clean = clean_text(text);
   if (clean.empty()) return std::nullopt;
-  ChatMessage message = make_message(from, std::move(clean), MessageKind::broadcast);
+  ChatMessage message;
   std::vector<TargetStatus> statuses;
   Recipients live;
   std::vector<store::AccountId> offline;
-  std::unordered_set<std::string_view> seen;
+  NameViewSet seen;  // `Alice` and `alice` are listed once
   {
     std::lock_guard lock(mutex_);
+    message = make_message(from, std::move(clean), MessageKind::broadcast);
     for (const auto& name : users) {
       if (!seen.insert(name).second) continue;
-      if (name == from) continue;
+      if (same_name(name, from)) continue;
       auto target = accounts_.find(name);
       if (target == accounts_.end()) {
         statuses.push_back({name, SendStatus::unknown_user});
       } else if (online_.count(name)) {
         add_connections(name, live);
-        statuses.push_back({name, SendStatus::delivered});
+        statuses.push_back({target->first, SendStatus::delivered});
       } else {
         offline.push_back(target->second.id);
-        statuses.push_back({name, SendStatus::storing});
+        statuses.push_back({target->first, SendStatus::storing});
       }
     }
-    if (!offline.empty()) store_.save_direct(std::move(offline), accounts_.at(from).id, message, std::move(stored));
+    if (!offline.empty()) store_.save_direct(std::move(offline), account(from)->second.id, message, std::move(stored));
   }
   deliver(std::move(live), std::move(message));
   return statuses;
@@ -287,7 +311,7 @@ IntroStatus ChatService::set_intro(const std::string& user, std::string_view tex
   std::string clean(trim(sanitize_text(text)));
   if (utf8_length(clean) > settings_.intro_max) return IntroStatus::too_long;
   std::lock_guard lock(mutex_);
-  auto& account = accounts_.at(user);
+  auto& account = this->account(user)->second;
   account.intro = clean;
   store_.set_intro(account.id, std::move(clean), std::move(done));
   return account.intro.empty() ? IntroStatus::cleared : IntroStatus::saved;
@@ -297,7 +321,7 @@ void ChatService::mark_all_seen() {
   std::lock_guard lock(mutex_);
   auto now = clock_.now();
   for (auto& [name, presence] : online_) {
-    auto& account = accounts_.at(name);
+    auto& account = this->account(name)->second;
     account.last_seen = now;
     store_.set_last_seen(account.id, now, nullptr);
   }
@@ -305,7 +329,14 @@ void ChatService::mark_all_seen() {
 
 bool ChatService::exists(std::string_view user) const {
   std::lock_guard lock(mutex_);
-  return accounts_.count(std::string(user)) > 0;
+  return accounts_.count(user) > 0;
+}
+
+std::optional<std::string> ChatService::account_name(std::string_view user) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) return std::nullopt;
+  return it->first;
 }
 
 std::size_t ChatService::online_count() const {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/account_name.hpp"
 #include "core/clock.hpp"
 #include "core/lockout.hpp"
 #include "core/message.hpp"
@@ -66,6 +67,9 @@ struct ImportStats {
   std::size_t unchanged = 0;
 };
 
+// Account names ignore ASCII case: every call takes a name in any spelling,
+// and what users see (lists, senders) is the spelling the account was
+// created with.
 class ChatService {
  public:
   // Without a fanout, each recipient's deliver() is called in turn.
@@ -123,19 +127,26 @@ class ChatService {
   void mark_all_seen();
 
   bool exists(std::string_view user) const;
+  // The account's own spelling of `user`, given in any case.
+  std::optional<std::string> account_name(std::string_view user) const;
   std::size_t online_count() const;
   const ChatSettings& settings() const { return settings_; }
 
  private:
+  // Keyed by the account's own spelling, found by any spelling.
   struct Account {
     store::AccountId id = 0;
     std::string password_hash;
     std::string intro;
     std::optional<TimePoint> last_seen;
   };
+  using Accounts = NameMap<Account>;
+  // The account of `user` (any spelling); throws for an unknown name.
+  Accounts::iterator account(std::string_view user);
+  Accounts::const_iterator account(std::string_view user) const;
   ChatMessage make_message(const std::string& from, std::string text, MessageKind kind) const;
   void deliver(Recipients to, ChatMessage message);
-  void add_connections(const std::string& user, Recipients& out) const;
+  void add_connections(std::string_view user, Recipients& out) const;
   std::vector<UserSummary> summaries(std::vector<std::string> names) const;
 
   store::Store& store_;
@@ -143,12 +154,12 @@ class ChatService {
   const ChatSettings settings_;
   Fanout* fanout_;
   mutable std::mutex mutex_;  // guards everything below; never held while sending
-  std::unordered_map<std::string, Account> accounts_;
+  Accounts accounts_;
   struct Presence {
     store::AccountId id = 0;
     Recipients connections;
   };
-  std::unordered_map<std::string, Presence> online_;
+  NameMap<Presence> online_;  // keyed by the account's own spelling
   LockoutTracker lockout_;
 };
 

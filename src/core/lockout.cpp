@@ -1,5 +1,7 @@
 #include "core/lockout.hpp"
 
+#include "core/account_name.hpp"
+
 namespace parley::core {
 
 namespace {
@@ -12,7 +14,7 @@ std::string LockoutTracker::key(std::string_view user, std::string_view address)
   std::string k;
   k.reserve(user.size() + address.size() + 1);
   k.append(address).push_back('\0');  // a NUL cannot occur in an address
-  k.append(user);
+  k.append(fold_name(user));          // `Alice` and `alice` are one account
   return k;
 }
 

@@ -20,6 +20,7 @@ struct Raw {
   int port = -1;
   std::string bind;
   std::string users = "user_pass.txt";
+  std::int64_t users_file_max = std::int64_t{64} << 20;
   std::string db = "parley.db";
   std::int64_t login_times = 3;
   std::int64_t block_time = 60;
@@ -131,6 +132,8 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       apply = text(raw.bind);
     else if (name == "users")
       apply = [&, set = text(raw.users)] { set(), raw.users_given = true; };
+    else if (name == "users-file-max")
+      apply = integer(raw.users_file_max);
     else if (name == "db")
       apply = text(raw.db);
     else if (name == "login-times")
@@ -210,6 +213,7 @@ ServerConfig validate(const Raw& raw) {
   std::string bad;
   if (!net::NetworkList::parse(raw.exempt, &bad))
     throw ConfigError(fmt::format("exempt: not an address or network: '{}'", bad));
+  check_range("users-file-max", raw.users_file_max, 1, (std::int64_t{1} << 31) - 1);  // line numbers fit an int
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
   if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
   if (!(raw.flood_burst >= 1 && raw.flood_burst <= 1e6)) throw ConfigError("flood-burst must be between 1 and 1000000");
@@ -218,6 +222,7 @@ ServerConfig validate(const Raw& raw) {
   c.bind = raw.bind;
   c.users_file = raw.users;
   c.users_file_given = raw.users_given;
+  c.users_file_max = static_cast<std::size_t>(raw.users_file_max);
   c.db_path = raw.db;
   c.login_times = static_cast<int>(raw.login_times);
   c.block_time = std::chrono::seconds(raw.block_time);
@@ -263,6 +268,8 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
       ->check(CLI::Range(0, 65535));
   app.add_option("--bind", raw.bind, "Address to listen on (default: every IPv4 and IPv6 address)");
   app.add_option("--users", raw.users, "Accounts file, one '<username> <password>' per line (default: user_pass.txt)");
+  app.add_option("--users-file-max", raw.users_file_max,
+                 "Largest users file in bytes; a larger one stops the start (default: 67108864, 64 MiB)");
   app.add_option("--db", raw.db, "SQLite database file (default: parley.db)");
   app.add_option("--login-times", raw.login_times,
                  "Consecutive failed logins for a username from one address before it is blocked (default: 3)");

@@ -24,6 +24,7 @@ struct ServerConfig {
   std::string bind;  // empty: every IPv4 and IPv6 address
   std::string users_file = "user_pass.txt";
   bool users_file_given = false;
+  std::size_t users_file_max = std::size_t{64} << 20;  // bytes
   std::string db_path = "parley.db";
   int login_times = 3;
   std::chrono::seconds block_time{60};

@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
-#include <sstream>
 #include <thread>
 
 #include "core/user_file.hpp"
@@ -45,6 +44,9 @@ std::string describe(const tcp::endpoint& ep) {
   return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
 }
 
+// Every password in the users file can be typed at the prompt.
+static_assert(core::kMaxPasswordBytes == net::ConnectionLimits{}.max_line);
+
 void import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config) {
   std::ifstream in(config.users_file, std::ios::binary);
   if (!in) {
@@ -52,19 +54,19 @@ void import_users(core::ChatService& chat, store::Store& store, const ServerConf
     spdlog::warn("no users file {}; using the accounts already stored", config.users_file);
     return;
   }
-  std::stringstream content;
-  content << in.rdbuf();
-  auto entries = core::parse_user_file(content.str(), config.users_file);
+  // Read a piece at a time: memory holds the entries, never the file.
+  auto file = core::read_user_file(in, config.users_file, config.users_file_max);
   // Checking every line costs one Argon2id verification each. A file that is
   // the same as at the last import (same cost setting too) is recognised by
-  // one Argon2id verification of the whole file, kept like a password.
-  std::string fingerprint = std::to_string(static_cast<int>(config.hash_cost)) + "\n" + content.str();
+  // one Argon2id verification of the file's digest, kept like a password so
+  // that it is as slow to guess from as the passwords themselves.
+  std::string fingerprint = std::to_string(static_cast<int>(config.hash_cost)) + "\n" + file.digest;
   auto previous = store.get_setting("users_file_fingerprint");
   if (previous && core::verify_password(*previous, fingerprint)) {
     spdlog::info("{} unchanged since the last import", config.users_file);
     return;
   }
-  auto stats = chat.import_users(entries, std::max(1u, std::thread::hardware_concurrency()));
+  auto stats = chat.import_users(file.entries, std::max(1u, std::thread::hardware_concurrency()));
   store.put_setting("users_file_fingerprint", core::hash_password(fingerprint, config.hash_cost));
   spdlog::info("imported {}: {} created, {} updated, {} unchanged", config.users_file, stats.created, stats.updated,
                stats.unchanged);

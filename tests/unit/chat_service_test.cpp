@@ -341,3 +341,86 @@ TEST_F(ChatServiceTest, StoreGroupsConcurrentWritesIntoFewCommits) {
   EXPECT_LT(store_->commits() - before, static_cast<std::uint64_t>(n));
   EXPECT_EQ(login_and_read("bob").size(), static_cast<std::size_t>(n));
 }
+
+// Account names ignore case: any spelling finds the account, and what others
+// see is the spelling the account was created with.
+class AccountNameCaseTest : public ChatServiceTest {
+ protected:
+  void SetUp() override {
+    ChatServiceTest::SetUp();
+    chat_->import_users({{"Dave", "d-pass", 4}});
+  }
+};
+
+TEST_F(AccountNameCaseTest, LoginsMatchAnySpelling) {
+  EXPECT_TRUE(chat_->check_password("Dave", "d-pass"));
+  EXPECT_TRUE(chat_->check_password("dave", "d-pass"));
+  EXPECT_TRUE(chat_->check_password("DAVE", "d-pass"));
+  EXPECT_FALSE(chat_->check_password("dave", "D-PASS"));  // passwords do not ignore case
+  EXPECT_TRUE(chat_->exists("dAVE"));
+  EXPECT_EQ(chat_->account_name("dAVE"), "Dave");
+  EXPECT_EQ(chat_->account_name("ALICE"), "alice");
+  EXPECT_EQ(chat_->account_name("nobody"), std::nullopt);
+}
+
+TEST_F(AccountNameCaseTest, ImportInAnotherSpellingChangesTheSameAccount) {
+  auto stats = chat_->import_users({{"DAVE", "new-pass", 1}});
+  EXPECT_EQ(stats.created, 0u);
+  EXPECT_EQ(stats.updated, 1u);
+  open();
+  EXPECT_TRUE(chat_->check_password("dave", "new-pass"));
+  EXPECT_EQ(chat_->account_name("dave"), "Dave");  // the stored spelling is kept
+  EXPECT_EQ(store_->load_accounts().size(), 4u);
+}
+
+TEST_F(AccountNameCaseTest, ListsShowTheStoredSpellingInOrderIgnoringCase) {
+  auto d = join("dave");
+  auto b = join("BOB");
+  auto a = join("alice");
+  EXPECT_EQ(names(chat_->who_else("carol")), (Strings{"alice", "bob", "Dave"}));
+  EXPECT_EQ(names(chat_->who_else("DAVE")), (Strings{"alice", "bob"}));
+  EXPECT_EQ(names(*chat_->who_last("ALICE", 5)), (Strings{"bob", "Dave"}));
+  chat_->leave("DAVE", d.get());  // any spelling leaves
+  EXPECT_EQ(names(chat_->who_else("carol")), (Strings{"alice", "bob"}));
+}
+
+TEST_F(AccountNameCaseTest, MessagesReachAnySpellingAndCarryTheStoredOne) {
+  auto d = join("dave");
+  auto b = join("bob");
+  EXPECT_EQ(chat_->send_private("alice", "DAVE", "one", nullptr), SendStatus::delivered);
+  EXPECT_EQ(chat_->send_private("DAVE", "Bob", "two", nullptr), SendStatus::delivered);
+  EXPECT_EQ(chat_->send_private("dave", "dAVE", "self", nullptr), SendStatus::to_self);
+  EXPECT_EQ(d->texts(), (Strings{"alice: one"}));
+  EXPECT_EQ(b->texts(), (Strings{"Dave: two"}));
+
+  auto statuses = chat_->broadcast_users("dave", {"DAVE", "BOB", "bob", "Carol", "zed"}, "three", nullptr);
+  ASSERT_TRUE(statuses);
+  ASSERT_EQ(statuses->size(), 3u);
+  EXPECT_EQ((*statuses)[0].name, "bob");  // listed once, as stored
+  EXPECT_EQ((*statuses)[0].status, SendStatus::delivered);
+  EXPECT_EQ((*statuses)[1].name, "carol");
+  EXPECT_EQ((*statuses)[1].status, SendStatus::storing);
+  EXPECT_EQ((*statuses)[2].name, "zed");
+  EXPECT_EQ((*statuses)[2].status, SendStatus::unknown_user);
+  EXPECT_EQ(b->texts(), (Strings{"Dave: two", "Dave: three"}));
+
+  chat_->leave("dave", d.get());
+  Waiter<store::Done> w;
+  EXPECT_EQ(chat_->send_private("alice", "DaVe", "four", w.callback()), SendStatus::storing);
+  EXPECT_TRUE(w.get().ok());
+  EXPECT_EQ(login_and_read("DAVE"), (Strings{"alice: four"}));
+}
+
+TEST_F(AccountNameCaseTest, LockoutCountsEverySpellingAsOnePair) {
+  // Checks pending under different spellings count against one pair too.
+  EXPECT_EQ(chat_->begin_login_check("Dave", "1.2.3.4").admission, core::CheckAdmission::admitted);
+  EXPECT_EQ(chat_->begin_login_check("dave", "1.2.3.4").admission, core::CheckAdmission::admitted);
+  EXPECT_EQ(chat_->begin_login_check("DAVE", "1.2.3.4").admission, core::CheckAdmission::admitted);
+  EXPECT_EQ(chat_->begin_login_check("dAVE", "1.2.3.4").admission, core::CheckAdmission::wait);
+  EXPECT_EQ(chat_->finish_login_check("Dave", "1.2.3.4", false).outcome, core::LoginOutcome::failed);
+  EXPECT_EQ(chat_->finish_login_check("dave", "1.2.3.4", false).outcome, core::LoginOutcome::failed);
+  EXPECT_EQ(chat_->finish_login_check("DAVE", "1.2.3.4", false).outcome, core::LoginOutcome::blocked);
+  EXPECT_EQ(chat_->blocked_for("dAvE", "1.2.3.4"), 60s);
+  EXPECT_EQ(chat_->blocked_for("Dave", "1.2.3.4"), 60s);
+  EXPECT_FALSE(chat_->blocked_for("dave", "5.6.7.8"));
+}

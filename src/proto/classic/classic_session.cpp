@@ -33,6 +33,7 @@ void ClassicSession::on_line(std::string_view line) {
     case State::username: {
       std::string name(core::trim(line));
       if (name.empty()) return send(kUsernamePrompt);
+      if (auto stored = chat().account_name(name)) name = std::move(*stored);  // names ignore case
       if (auto left = blocked(name)) return finish(End::disconnect, still_blocked(name, *left));
       set_user(std::move(name));
       state_ = State::password;
@@ -142,7 +143,7 @@ void ClassicSession::on_private(const PrivateMessage& c) {
     case core::SendStatus::delivered:
       break;
     case core::SendStatus::storing:
-      return await_store(receiver_offline(c.user), std::string(kStoreFailed));
+      return await_store(receiver_offline(chat().account_name(c.user).value_or(c.user)), std::string(kStoreFailed));
     case core::SendStatus::unknown_user:
       send(no_such_user(c.user));
       break;

@@ -4,11 +4,14 @@
 #include <optional>
 
 #include "store/sqlite/private_files.hpp"
+#include "store/sqlite/schema_upgrade.hpp"
 
 namespace parley::store {
 
 namespace {
 
+// The tables; upgrade_schema() then adds what later versions brought and
+// sets the version.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS accounts(
   id INTEGER PRIMARY KEY,
@@ -40,7 +43,6 @@ CREATE TABLE IF NOT EXISTS settings(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
-PRAGMA user_version = 1;
 )sql";
 
 std::int64_t to_seconds(core::TimePoint t) {
@@ -74,6 +76,7 @@ SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch)
   // when the disk is full.
   db_.exec("PRAGMA temp_store=MEMORY");
   db_.exec(kSchema);
+  sqlite::upgrade_schema(db_, path);
   thread_ = std::thread([this] { worker(); });
 }
 
@@ -220,17 +223,18 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
 std::vector<AccountRecord> SqliteStore::save_accounts(std::vector<NewAccount> created,
                                                       std::vector<PasswordChange> changed) {
   return call<std::vector<AccountRecord>>(
-      [created = std::move(created), changed = std::move(changed)](sqlite::Database& db) {
+      [created = std::move(created), changed = std::move(changed)](sqlite::Database& db) mutable {
         std::vector<AccountRecord> out;
         // A new account starts past every existing broadcast.
         MessageId cursor = max_message_id(db);
         auto& insert = db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)");
-        for (const auto& a : created) {
+        out.reserve(created.size());
+        for (auto& a : created) {
           insert.bind(1, a.name).bind(2, a.password_hash).bind(3, cursor).run();
           AccountRecord r;
           r.id = db.last_insert_id();
-          r.name = a.name;
-          r.password_hash = a.password_hash;
+          r.name = std::move(a.name);
+          r.password_hash = std::move(a.password_hash);
           out.push_back(std::move(r));
         }
         auto& update = db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1");

@@ -1,0 +1,56 @@
+#include "store/sqlite/schema_upgrade.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <vector>
+
+namespace parley::store::sqlite {
+
+namespace {
+
+// 1: the first schema. 2: account names are unique without regard to case.
+constexpr int kVersion = 2;
+
+int user_version(Database& db) {
+  Statement st(db.handle(), "PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.int64(0));
+}
+
+// Two accounts that one name in another case would now both match cannot
+// be merged without losing one's messages: the owner decides.
+void refuse_names_differing_in_case(Database& db, const std::string& path) {
+  Statement groups(db.handle(),
+                   "SELECT lower(name) FROM accounts GROUP BY lower(name) HAVING count(*) > 1 ORDER BY min(id)");
+  std::vector<std::string> keys;
+  while (groups.step()) keys.push_back(groups.text(0));
+  if (keys.empty()) return;
+  Statement names(db.handle(), "SELECT name FROM accounts WHERE lower(name) = ?1 ORDER BY id");
+  names.bind(1, keys.front());
+  std::vector<std::string> spelled;
+  while (names.step()) spelled.push_back("'" + names.text(0) + "'");
+  std::string others = keys.size() > 1 ? fmt::format(" (and {} more such names)", keys.size() - 1) : "";
+  throw Error(fmt::format(
+      "database {}: the accounts {} differ only in case{}; account names ignore case, so rename or delete all but "
+      "one of them in its accounts table and start again",
+      path, fmt::join(spelled, " and "), others));
+}
+
+}  // namespace
+
+void upgrade_schema(Database& db, const std::string& path) {
+  if (user_version(db) >= kVersion) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    refuse_names_differing_in_case(db, path);
+    db.exec("CREATE UNIQUE INDEX IF NOT EXISTS accounts_by_folded_name ON accounts(name COLLATE NOCASE)");
+    db.exec(fmt::format("PRAGMA user_version = {}", kVersion).c_str());
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace parley::store::sqlite
