@@ -31,8 +31,7 @@ ssl::context client_context(const std::optional<std::string>& ca_file) {
     context.load_verify_file(*ca_file, ec);
     if (ec) {
       ERR_clear_error();
-      throw ConnectError(fmt::format("cannot use CA file '{}': not readable or not PEM certificates", *ca_file),
-                         false);
+      throw ConnectError(fmt::format("cannot use CA file '{}': not readable or not PEM certificates", *ca_file), false);
     }
   } else {
     context.set_default_verify_paths(ec);
@@ -103,9 +102,9 @@ asio::awaitable<std::unique_ptr<TlsStream>> start_tls(tcp::socket socket, std::s
   auto tls = std::make_unique<TlsStream>(std::move(socket), client_context(ca_file));
   expect_identity(tls->stream.native_handle(), host);
   boost::system::error_code ec;
-  auto outcome = co_await (tls->stream.async_handshake(ssl::stream_base::client,
-                                                       asio::redirect_error(asio::use_awaitable, ec)) ||
-                           sleep_for(timeout));
+  auto outcome =
+      co_await (tls->stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec)) ||
+                sleep_for(timeout));
   if (outcome.index() == 1)
     throw ConnectError(
         fmt::format("TLS handshake with {} port {}: no answer within {} seconds", host, port, timeout.count()), false);

@@ -111,8 +111,7 @@ TEST_F(ClientTls, RefusesAnExpiredCertificate) {
 
 TEST_F(ClientTls, APlainServerIsAnErrorNotAFallback) {
   serve(ca_.issue(ServerCertSpec{}));
-  std::vector<std::string> argv{binary_path("parley"), "--tls", "--ca", ca_file_, "127.0.0.1",
-                                std::to_string(port())};
+  std::vector<std::string> argv{binary_path("parley"), "--tls", "--ca", ca_file_, "127.0.0.1", std::to_string(port())};
   auto result = run_command(argv, "alice\nsecret\n");
   EXPECT_EQ(exit_code(result.status), 1) << result.err;
   EXPECT_EQ(result.err.rfind("parley: TLS handshake with 127.0.0.1 port " + std::to_string(port()) + " failed: ", 0),

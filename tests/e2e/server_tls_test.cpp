@@ -43,9 +43,8 @@ class ServerTls : public ServerFixture {
 TEST_F(ServerTls, OpensslClientChatsWithAPlainUser) {
   start_tls();
   auto bob = user("bob", "hunter2");
-  PipedProcess alice({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(tls_port_), "-CAfile",
-                      ca_file_, "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
-                      "-quiet"});
+  PipedProcess alice({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(tls_port_), "-CAfile", ca_file_,
+                      "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost", "-quiet"});
   alice.expect("Username: ");
   alice.send("alice\n");
   alice.expect("Password: ");

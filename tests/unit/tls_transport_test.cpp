@@ -64,7 +64,8 @@ class TlsTransportTest : public ::testing::Test {
 
   // Runs the reactor (and `step`, the client's part) until `done`; waits
   // for events, never sleeps. False after 10 s.
-  bool run_until(const std::function<bool()>& done, const std::function<void()>& step = [] {}) {
+  bool run_until(
+      const std::function<bool()>& done, const std::function<void()>& step = [] {}) {
     auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!done()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
@@ -95,16 +96,15 @@ class TlsTransportTest : public ::testing::Test {
 
   void handshake() {
     EXPECT_TRUE(server_read().empty());
-    ASSERT_TRUE(run_until(
-        [&] { return server_->handshake_done() && SSL_is_init_finished(client_); },
-        [&] {
-          ERR_clear_error();
-          SSL_do_handshake(client_);
-          if (events_.readable > 0) {
-            events_.readable = 0;
-            server_read();
-          }
-        }));
+    ASSERT_TRUE(run_until([&] { return server_->handshake_done() && SSL_is_init_finished(client_); },
+                          [&] {
+                            ERR_clear_error();
+                            SSL_do_handshake(client_);
+                            if (events_.readable > 0) {
+                              events_.readable = 0;
+                              server_read();
+                            }
+                          }));
   }
 
   std::string client_read_all() {
@@ -214,24 +214,23 @@ TEST_F(TlsTransportTest, AKeyUpdateWhileTheSocketIsFull) {
   std::array<std::string_view, 1> last{"last\n"};
   bool last_sent = false;
   std::string drained;
-  ASSERT_TRUE(run_until(
-      [&] { return got.find("ping\n") != std::string::npos && drained.ends_with("last\n"); },
-      [&] {
-        drained += client_read_all();
-        if (events_.readable > 0) {
-          events_.readable = 0;
-          got += server_read();
-        }
-        if (events_.writable > 0 && !last_sent) {
-          events_.writable = 0;
-          auto r = server_->write(piece);  // the record that did not fit, then one more line
-          if (r.status == IoStatus::ok && r.bytes == block.size()) {
-            last_sent = server_->write(last).status == IoStatus::ok;
-            sent += block.size();
-          }
-          if (!last_sent) server_->wait_writable(events_, owner_);
-        }
-      }))
+  ASSERT_TRUE(run_until([&] { return got.find("ping\n") != std::string::npos && drained.ends_with("last\n"); },
+                        [&] {
+                          drained += client_read_all();
+                          if (events_.readable > 0) {
+                            events_.readable = 0;
+                            got += server_read();
+                          }
+                          if (events_.writable > 0 && !last_sent) {
+                            events_.writable = 0;
+                            auto r = server_->write(piece);  // the record that did not fit, then one more line
+                            if (r.status == IoStatus::ok && r.bytes == block.size()) {
+                              last_sent = server_->write(last).status == IoStatus::ok;
+                              sent += block.size();
+                            }
+                            if (!last_sent) server_->wait_writable(events_, owner_);
+                          }
+                        }))
       << "sent " << sent << " read by the client " << drained.size();
   EXPECT_EQ(drained.size(), sent + 5);
   EXPECT_EQ(events_.errors, 0);
