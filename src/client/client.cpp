@@ -16,11 +16,11 @@
 #include "client/line_editor.hpp"
 #include "client/scripted.hpp"
 #include "client/session.hpp"
+#include "client/tls_connect.hpp"
 
 namespace parley::client {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 
 namespace {
 
@@ -42,17 +42,23 @@ class FileStatusFlagsGuard {
   int flags_;
 };
 
-// Returns the connected socket, or prints why not.
-std::optional<tcp::socket> connect(asio::io_context& io, const Options& options) {
-  std::optional<tcp::socket> socket;
+// Returns the connection (with TLS established when asked for), or prints
+// why there is none.
+std::optional<ServerLink> connect(asio::io_context& io, const Options& options) {
+  std::optional<ServerLink> link;
   std::exception_ptr failure;
   auto attempt = [&]() -> asio::awaitable<void> {
-    socket.emplace(co_await connect_to_server(options.host, options.port, kConnectTimeout));
+    auto socket = co_await connect_to_server(options.host, options.port, kConnectTimeout);
+    if (!options.tls) {
+      link.emplace(std::move(socket));
+      co_return;
+    }
+    link.emplace(co_await start_tls(std::move(socket), options.host, options.port, options.ca_file, kConnectTimeout));
   };
   asio::co_spawn(io, attempt(), [&](std::exception_ptr error) { failure = error; });
   io.run();
   io.restart();
-  if (!failure) return socket;
+  if (!failure) return link;
   try {
     std::rethrow_exception(failure);
   } catch (const ConnectError& error) {
@@ -98,10 +104,10 @@ int run_client(const Options& options) {
   std::setlocale(LC_ALL, "");  // readline needs it for UTF-8 input
   FileStatusFlagsGuard stdin_flags(STDIN_FILENO);
   asio::io_context io;
-  auto socket = connect(io, options);
-  if (!socket) return kExitFailure;
+  auto link = connect(io, options);
+  if (!link) return kExitFailure;
 
-  Session session(std::move(*socket), Conversation(options.user, password_from_environment(options)));
+  Session session(std::move(*link), Conversation(options.user, password_from_environment(options)));
   Palette palette(colours_wanted(is_terminal(STDOUT_FILENO), std::getenv("NO_COLOR"), std::getenv("TERM")));
   if (is_terminal(STDIN_FILENO)) {
     return converse<InteractiveFrontend>(io, session, palette, default_history_file());

@@ -25,12 +25,6 @@ std::string lookup_failure(const boost::system::error_code& ec) {
   return ec.message();
 }
 
-asio::awaitable<void> sleep_for(std::chrono::seconds duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-  boost::system::error_code ignored;
-  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
 // getaddrinfo cannot be interrupted and Asio waits for it even after
 // cancel(), so the wait is on a timer that the lookup's completion stops.
 struct Lookup {
@@ -63,6 +57,12 @@ asio::awaitable<tcp::resolver::results_type> resolve(const std::string& host, co
 }
 
 }  // namespace
+
+asio::awaitable<void> sleep_for(std::chrono::seconds duration) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  boost::system::error_code ignored;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
 
 asio::awaitable<tcp::socket> connect_to_server(std::string host, std::string port, std::chrono::seconds timeout) {
   auto endpoints = co_await resolve(host, port, timeout);

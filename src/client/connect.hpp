@@ -25,4 +25,7 @@ class ConnectError : public std::runtime_error {
 boost::asio::awaitable<boost::asio::ip::tcp::socket> connect_to_server(std::string host, std::string port,
                                                                        std::chrono::seconds timeout);
 
+// Waits `duration`; the losing side of a race with an operation that has a deadline.
+boost::asio::awaitable<void> sleep_for(std::chrono::seconds duration);
+
 }  // namespace parley::client

@@ -32,9 +32,17 @@ Environment:
   NO_COLOR         when set and not empty, no colours
   HOME             where .parley_history is kept
 
+TLS:
+  With --tls the connection is encrypted and the server must prove it is
+  HOST: its certificate must be issued for that name or address, be valid
+  today and be signed by an authority the system trusts (or one in the
+  --ca FILE). Otherwise parley says why and exits with status 1; it never
+  falls back to a plain connection.
+
 Exit status:
-  0 after logging out, 1 when the connection failed or was lost or the
-  login was not completed, 2 for a bad command line.)";
+  0 after logging out, 1 when the connection failed or was lost, the
+  server's certificate was refused or the login was not completed, 2 for a
+  bad command line.)";
 
 std::string strip_brackets(std::string host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
@@ -58,6 +66,12 @@ std::variant<Options, int> parse_options(int argc, const char* const* argv, std:
       ->check(CLI::Range(1, 65535).description(""));
   auto* user_option =
       app.add_option("-u,--user", user, "Log in as NAME without the username prompt")->type_name("NAME");
+  app.add_flag("--tls", options.tls,
+               "Connect with TLS; the server's certificate must be valid for HOST and signed by a trusted authority");
+  std::string ca_file;
+  auto* ca_option =
+      app.add_option("--ca", ca_file, "With --tls: trust the authorities in FILE (PEM) instead of the system's")
+          ->type_name("FILE");
 
   try {
     app.parse(argc, argv);
@@ -78,6 +92,13 @@ std::variant<Options, int> parse_options(int argc, const char* const* argv, std:
       return kExitUsage;
     }
     options.user = user;
+  }
+  if (ca_option->count() > 0) {
+    if (!options.tls) {
+      err << "parley: --ca needs --tls (see parley --help)\n";
+      return kExitUsage;
+    }
+    options.ca_file = ca_file;
   }
   options.host = strip_brackets(options.host);
   options.port = std::to_string(port);

@@ -17,6 +17,8 @@ struct Options {
   std::string host;  // brackets around an IPv6 address are removed
   std::string port;
   std::optional<std::string> user;
+  bool tls = false;                    // TLS, with the server's certificate verified
+  std::optional<std::string> ca_file;  // trusted instead of the system's authorities
 };
 
 // Either the options, or the exit status when parsing ended the program

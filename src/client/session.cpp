@@ -1,9 +1,6 @@
 #include "client/session.hpp"
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "client/password_input.hpp"
 #include "client/spawn.hpp"
@@ -11,11 +8,8 @@
 namespace parley::client {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 
 namespace {
-
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 // A pasted line may hold line breaks; they would split it into several
 // protocol lines.
@@ -26,17 +20,17 @@ void flatten_line_breaks(std::string& line) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, Conversation conversation)
-    : socket_(std::move(socket)), conversation_(std::move(conversation)), logout_deadline_(socket_.get_executor()) {}
+Session::Session(ServerLink link, Conversation conversation)
+    : link_(std::move(link)), conversation_(std::move(conversation)), logout_deadline_(link_.get_executor()) {}
 
 void Session::start(Frontend& frontend) {
   frontend_ = &frontend;
-  spawn_checked(socket_.get_executor(), read_loop());
+  spawn_checked(link_.get_executor(), read_loop());
 }
 
 asio::awaitable<void> Session::read_loop() {
   for (;;) {
-    auto [error, size] = co_await socket_.async_read_some(asio::buffer(read_buffer_), kUseTuple);
+    auto [error, size] = co_await link_.read_some(asio::buffer(read_buffer_));
     if (finished_) co_return;
     for (const auto& event : stream_.feed(std::string_view(read_buffer_.data(), size))) {
       handle(event);
@@ -110,7 +104,7 @@ void Session::send(std::string line) {
   line += '\n';
   outbox_ += line;
   wipe(line);
-  if (!writing_) spawn_checked(socket_.get_executor(), write_loop());
+  if (!writing_) spawn_checked(link_.get_executor(), write_loop());
 }
 
 asio::awaitable<void> Session::write_loop() {
@@ -118,7 +112,7 @@ asio::awaitable<void> Session::write_loop() {
   while (!outbox_.empty() && !finished_) {
     std::string chunk;
     chunk.swap(outbox_);
-    auto [error, written] = co_await asio::async_write(socket_, asio::buffer(chunk), kUseTuple);
+    auto [error, written] = co_await link_.write(asio::buffer(chunk));
     wipe(chunk);
     if (error) {
       writing_ = false;
@@ -134,9 +128,7 @@ void Session::finish(const boost::system::error_code& error) {
   finished_ = true;
   logout_deadline_.cancel();
   wipe(outbox_);
-  boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  link_.close();
   frontend_->closed(CloseInfo{quitting_, conversation_.logged_in(), conversation_.logout_sent(), error});
 }
 

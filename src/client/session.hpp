@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "client/conversation.hpp"
+#include "client/server_link.hpp"
 #include "client/server_stream.hpp"
 
 namespace parley::client {
@@ -41,7 +42,7 @@ class Session {
   // How long quit() waits for the server to close after `logout`.
   static constexpr std::chrono::seconds kLogoutWait{5};
 
-  Session(boost::asio::ip::tcp::socket socket, Conversation conversation);
+  Session(ServerLink link, Conversation conversation);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -63,7 +64,7 @@ class Session {
   void send(std::string line);
   void finish(const boost::system::error_code& error);
 
-  boost::asio::ip::tcp::socket socket_;
+  ServerLink link_;
   Conversation conversation_;
   ServerStream stream_;
   Frontend* frontend_ = nullptr;

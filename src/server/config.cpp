@@ -43,6 +43,10 @@ struct Raw {
   std::int64_t login_checks_per_address = 1;
   std::int64_t login_queue = 256;
   std::vector<std::string> exempt;
+  int tls_port = -1;  // none
+  std::string tls_cert;
+  std::string tls_key;
+  std::int64_t tls_handshake_timeout = 10;
   std::string config;
   bool users_given = false;
 };
@@ -58,7 +62,8 @@ void check_range(const std::string& name, std::int64_t value, std::int64_t low, 
 
 const char* const kProtocols[] = {"classic"};
 
-// [[listener]] tables: address (optional), port, protocol (default classic).
+// [[listener]] tables: address (optional), port, protocol (default classic),
+// tls (default false).
 std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::string& file) {
   const auto* array = node.as_array();
   if (!array) throw ConfigError(fmt::format("{}: 'listener' must be an array of tables ([[listener]])", file));
@@ -84,6 +89,10 @@ std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::s
           throw ConfigError(fmt::format("{}: listener 'protocol' must be one of: {}", file,
                                         fmt::join(std::begin(kProtocols), std::end(kProtocols), ", ")));
         l.protocol = *v;
+      } else if (k == "tls") {
+        auto v = value.value<bool>();
+        if (!v) throw ConfigError(fmt::format("{}: listener 'tls' must be true or false", file));
+        l.tls = *v;
       } else {
         throw ConfigError(fmt::format("{}: unknown listener setting '{}'", file, k));
       }
@@ -187,6 +196,19 @@ void apply_toml(Raw& raw, const CLI::App& app) {
           raw.exempt.push_back(*v);
         }
       };
+    else if (name == "tls-port")
+      apply = [&node, &raw] {
+        auto v = node.value<std::int64_t>();
+        if (!v || *v < 0 || *v > 65535)
+          throw ConfigError(fmt::format("{}: 'tls-port' must be an integer from 0 to 65535", raw.config));
+        raw.tls_port = static_cast<int>(*v);
+      };
+    else if (name == "tls-cert")
+      apply = text(raw.tls_cert);
+    else if (name == "tls-key")
+      apply = text(raw.tls_key);
+    else if (name == "tls-handshake-timeout")
+      apply = integer(raw.tls_handshake_timeout);
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
     const auto* flag = app.get_option_no_throw("--" + name);
@@ -214,6 +236,7 @@ ServerConfig validate(const Raw& raw) {
   if (!net::NetworkList::parse(raw.exempt, &bad))
     throw ConfigError(fmt::format("exempt: not an address or network: '{}'", bad));
   check_range("users-file-max", raw.users_file_max, 1, (std::int64_t{1} << 31) - 1);  // line numbers fit an int
+  check_range("tls-handshake-timeout", raw.tls_handshake_timeout, 1, 3600);
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
   if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
   if (!(raw.flood_burst >= 1 && raw.flood_burst <= 1e6)) throw ConfigError("flood-burst must be between 1 and 1000000");
@@ -234,7 +257,9 @@ ServerConfig validate(const Raw& raw) {
       raw.threads > 0 ? static_cast<std::size_t>(raw.threads) : std::max(1u, std::thread::hardware_concurrency());
   c.hash_threads = raw.hash_threads > 0 ? static_cast<std::size_t>(raw.hash_threads)
                                         : std::max(1u, std::thread::hardware_concurrency());
-  c.listeners.push_back(ListenerConfig{raw.bind, c.port, "classic"});
+  c.listeners.push_back(ListenerConfig{raw.bind, c.port, "classic", false});
+  if (raw.tls_port >= 0)
+    c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.tls_port), "classic", true});
   c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
   c.flood_rate = raw.flood_rate;
@@ -247,6 +272,9 @@ ServerConfig validate(const Raw& raw) {
   c.login_checks_per_address = static_cast<std::size_t>(raw.login_checks_per_address);
   c.login_queue = static_cast<std::size_t>(raw.login_queue);
   c.exempt = raw.exempt;
+  c.tls_cert = raw.tls_cert;
+  c.tls_key = raw.tls_key;
+  c.tls_handshake_timeout = std::chrono::seconds(raw.tls_handshake_timeout);
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -306,6 +334,15 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
                  "(default: 256)");
   app.add_option("--exempt", raw.exempt,
                  "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated");
+  app.add_option("--tls-port", raw.tls_port,
+                 "Port for the classic protocol over TLS, on the --bind address (0 picks a free one; default: none)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--tls-cert", raw.tls_cert,
+                 "Certificate chain (PEM) for TLS listeners; re-read on SIGHUP (required with a TLS listener)");
+  app.add_option("--tls-key", raw.tls_key,
+                 "Private key (PEM, no passphrase) of --tls-cert; re-read on SIGHUP (required with a TLS listener)");
+  app.add_option("--tls-handshake-timeout", raw.tls_handshake_timeout,
+                 "Seconds a TLS client may take to complete its handshake (default: 10)");
   app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
   try {
     app.parse(argc, argv);

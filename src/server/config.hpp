@@ -17,6 +17,7 @@ struct ListenerConfig {
   std::string address;  // empty: every IPv4 and IPv6 address
   std::uint16_t port = 0;
   std::string protocol = "classic";
+  bool tls = false;  // TLS with the server's certificate, then the protocol
 };
 
 struct ServerConfig {
@@ -48,6 +49,9 @@ struct ServerConfig {
   std::size_t login_checks_per_address = 1;
   std::size_t login_queue = 256;
   std::vector<std::string> exempt;  // addresses or networks free of per-address limits
+  std::string tls_cert;  // certificate chain (PEM) for TLS listeners
+  std::string tls_key;   // its private key (PEM, no passphrase)
+  std::chrono::seconds tls_handshake_timeout{10};
 };
 
 // Either the settings, or the exit code to leave with (0 after --help, 2

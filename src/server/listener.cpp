@@ -27,12 +27,18 @@ Listener::Listener(net::IoPool& pool, session::Admission& admission, const tcp::
       admission_(admission),
       acceptor_(pool.at(0)),
       backoff_(pool.at(0)),
-      protocol_(std::move(protocol)) {
+      protocol_(std::move(protocol)),
+      transport_([](int fd, net::Worker& worker) { return std::make_unique<net::TcpTransport>(fd, worker.poller()); }) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(!dual_stack));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+void Listener::set_transport(TransportFactory factory, bool tls) {
+  transport_ = std::move(factory);
+  tls_ = tls;
 }
 
 void Listener::start() {
@@ -79,7 +85,7 @@ void Listener::accept_ready() {
     auto& worker = pool_.worker(pool_.next_index());
     asio::post(worker.context(), [this, &worker, fd, pass = std::get<session::Admission::Pass>(std::move(admitted))]() mutable {
       try {
-        protocol_.make(std::make_unique<net::TcpTransport>(fd, worker.poller()), worker, std::move(pass))->start();
+        protocol_.make(transport_(fd, worker), worker, std::move(pass))->start();
       } catch (const std::exception& e) {
         spdlog::error("could not start a session: {}", e.what());
       }

@@ -27,6 +27,9 @@ struct ProtocolEntry {
   SessionFactory make;
   RefusalLine refusal;
 };
+// Wraps an accepted socket (which it owns from then on) in a transport, on
+// the worker's thread.
+using TransportFactory = std::function<std::unique_ptr<net::Transport>(int fd, net::Worker&)>;
 
 class Listener {
  public:
@@ -35,10 +38,13 @@ class Listener {
   // the protocol's refusal line and is closed at once.
   Listener(net::IoPool& pool, session::Admission& admission, const boost::asio::ip::tcp::endpoint& endpoint,
            bool dual_stack, ProtocolEntry protocol);
+  // Instead of plain TCP; before start(). `tls` only labels the listener.
+  void set_transport(TransportFactory factory, bool tls);
   void start();
   void close();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   const std::string& protocol() const { return protocol_.name; }
+  bool tls() const { return tls_; }
 
  private:
   void wait();
@@ -54,6 +60,8 @@ class Listener {
   // of connections does not become a flood of log lines.
   std::chrono::steady_clock::time_point last_refusal_log_{};
   std::size_t refusals_unlogged_ = 0;
+  TransportFactory transport_;
+  bool tls_ = false;
 };
 
 }  // namespace parley::server

@@ -17,7 +17,10 @@ int main(int argc, char** argv) {
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
 
-  std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes is an error code, not a death
+  // None of these may end the server, not even before its handlers are set:
+  // a peer that vanishes is an error code, a full disk a failed write, and
+  // SIGHUP, SIGUSR1 and SIGUSR2 are handled (logged) once the server runs.
+  for (int sig : {SIGPIPE, SIGXFSZ, SIGHUP, SIGUSR1, SIGUSR2}) std::signal(sig, SIG_IGN);
   try {
     parley::server::Server server(config);
     server.start();

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,6 +20,8 @@
 
 #include "core/user_file.hpp"
 #include "net/connection.hpp"
+#include "net/tcp_transport.hpp"
+#include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -108,6 +111,24 @@ session::AddressLimits address_limits(const ServerConfig& c) {
   return l;
 }
 
+bool any_tls(const ServerConfig& c) {
+  return std::any_of(c.listeners.begin(), c.listeners.end(), [](const ListenerConfig& l) { return l.tls; });
+}
+
+// Loaded before anything else, so a bad certificate stops the start at once.
+std::unique_ptr<net::TlsServerContext> tls_context(const ServerConfig& c) {
+  if (!any_tls(c)) {
+    if (!c.tls_cert.empty() || !c.tls_key.empty())
+      spdlog::warn("tls-cert and tls-key are not used: no TLS listener (--tls-port or a [[listener]] with tls)");
+    return nullptr;
+  }
+  if (c.tls_cert.empty() || c.tls_key.empty())
+    throw std::runtime_error("a TLS listener needs both --tls-cert and --tls-key");
+  auto context = std::make_unique<net::TlsServerContext>(c.tls_cert, c.tls_key);
+  spdlog::info("TLS certificate {} key {}", c.tls_cert, c.tls_key);
+  return context;
+}
+
 }  // namespace
 
 Server::Server(ServerConfig config)
@@ -123,6 +144,7 @@ Server::Server(ServerConfig config)
       admit.max_connections, admit.connections_per_address, admit.logins_per_address, admit.failures_per_address,
       admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting, 
       config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
+  tls_ = tls_context(config_);
   db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
   auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
   for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
@@ -158,27 +180,39 @@ ProtocolEntry Server::protocol(const std::string& name) {
   throw std::runtime_error("unknown protocol: " + name);
 }
 
+void Server::add_listener(const ListenerConfig& config, const tcp::endpoint& endpoint, bool dual_stack) {
+  auto entry = protocol(config.protocol);
+  if (config.tls) entry.refusal = nullptr;  // no TLS session yet to carry a line: refused connections just close
+  auto listener = std::make_unique<Listener>(pool_, *admission_, endpoint, dual_stack, std::move(entry));
+  if (config.tls)
+    listener->set_transport(
+        [this](int fd, net::Worker& worker) -> std::unique_ptr<net::Transport> {
+          auto plain = std::make_unique<net::TcpTransport>(fd, worker.poller());
+          return std::make_unique<net::TlsTransport>(std::move(plain), tls_->current().get(), worker.context(),
+                                                     config_.tls_handshake_timeout);
+        },
+        true);
+  listeners_.push_back(std::move(listener));
+}
+
 void Server::open_listeners() {
   for (const auto& l : config_.listeners) {
     if (!l.address.empty()) {
       boost::system::error_code ec;
       auto addr = asio::ip::make_address(l.address, ec);
       if (ec) throw std::runtime_error("--bind: not an IP address: " + l.address);
-      listeners_.push_back(
-          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(addr, l.port), false, protocol(l.protocol)));
+      add_listener(l, tcp::endpoint(addr, l.port), false);
       continue;
     }
     // Every address: one dual-stack socket, or IPv4 alone where IPv6 is off.
     try {
-      listeners_.push_back(
-          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(tcp::v6(), l.port), true, protocol(l.protocol)));
+      add_listener(l, tcp::endpoint(tcp::v6(), l.port), true);
     } catch (const boost::system::system_error& e) {
       if (e.code() != asio::error::address_family_not_supported &&
           e.code() != boost::system::errc::address_not_available)
         throw std::runtime_error("cannot listen on port " + std::to_string(l.port) + ": " + e.code().message());
       spdlog::warn("IPv6 unavailable ({}); listening on IPv4 only", e.code().message());
-      listeners_.push_back(
-          std::make_unique<Listener>(pool_, *admission_, tcp::endpoint(tcp::v4(), l.port), false, protocol(l.protocol)));
+      add_listener(l, tcp::endpoint(tcp::v4(), l.port), false);
     }
   }
 }
@@ -192,11 +226,40 @@ std::vector<tcp::endpoint> Server::endpoints() const {
 void Server::start() {
   // Taken before the first listen line, so a signal that follows it is never lost.
   signals_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGINT, SIGTERM);
+  notices_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGHUP, SIGUSR1, SIGUSR2);
+  wait_for_notice();
   open_listeners();
   pool_.start();
   for (auto& l : listeners_) {
-    spdlog::info("{} protocol listening on {}", l->protocol(), describe(l->local_endpoint()));
+    spdlog::info("{} protocol{} listening on {}", l->protocol(), l->tls() ? " (TLS)" : "",
+                 describe(l->local_endpoint()));
     l->start();
+  }
+}
+
+void Server::wait_for_notice() {
+  notices_->async_wait([this](boost::system::error_code ec, int sig) {
+    if (ec) return;  // shutting down
+    if (sig == SIGHUP)
+      reload_tls();
+    else
+      spdlog::info("{}: ignored", sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2");
+    wait_for_notice();
+  });
+}
+
+// Connections keep the context they started with; new ones get the new one.
+void Server::reload_tls() {
+  if (!tls_) {
+    spdlog::info("SIGHUP: ignored (no TLS certificate to reload)");
+    return;
+  }
+  try {
+    tls_->reload();
+    spdlog::info("SIGHUP: reloaded TLS certificate {} and key {} for new connections", tls_->cert_file(),
+                 tls_->key_file());
+  } catch (const net::TlsError& e) {
+    spdlog::error("SIGHUP: {}; keeping the TLS certificate loaded before", e.what());
   }
 }
 
@@ -216,6 +279,8 @@ void Server::shutdown() {
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {
     for (auto& l : listeners_) l->close();
+    boost::system::error_code ignored;
+    notices_->cancel(ignored);
     closed.set_value();
   });
   closed.get_future().wait();

@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "net/io_pool.hpp"
 #include "net/sharded_fanout.hpp"
+#include "net/tls_context.hpp"
 #include "server/config.hpp"
 #include "server/listener.hpp"
 #include "session/admission.hpp"
@@ -31,16 +32,22 @@ class Server {
 
   // Listens; throws when no address can be bound.
   void start();
-  // Blocks until SIGINT or SIGTERM, then shuts down in order. Returns the exit code.
+  // Blocks until SIGINT or SIGTERM, then shuts down in order. Returns the
+  // exit code. SIGHUP re-reads the TLS certificate and key; SIGUSR1 and
+  // SIGUSR2 are logged and ignored.
   int run_until_signal();
   std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
 
  private:
   void open_listeners();
   ProtocolEntry protocol(const std::string& name);
+  void add_listener(const ListenerConfig& config, const boost::asio::ip::tcp::endpoint& endpoint, bool dual_stack);
+  void wait_for_notice();
+  void reload_tls();
   void shutdown();
 
   ServerConfig config_;
+  std::unique_ptr<net::TlsServerContext> tls_;  // with a TLS listener only
   core::SystemClock clock_;
   std::unique_ptr<store::DatabaseLock> db_lock_;  // held while anything may touch the database
   std::unique_ptr<store::Store> store_;
@@ -52,6 +59,7 @@ class Server {
   std::unique_ptr<session::Context> context_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;
+  std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
 };
 
 }  // namespace parley::server

@@ -41,7 +41,8 @@ int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 TEST(ClientCommandLine, HelpDescribesUsage) {
   auto result = run_parley({"--help"});
   EXPECT_EQ(exit_code(result.status), 0);
-  for (const char* text : {"host", "port", "--user", "PARLEY_PASSWORD", "NO_COLOR", ".parley_history"}) {
+  for (const char* text :
+       {"host", "port", "--user", "--tls", "--ca", "PARLEY_PASSWORD", "NO_COLOR", ".parley_history"}) {
     EXPECT_NE(result.out.find(text), std::string::npos) << text << " missing from:\n" << result.out;
   }
 }

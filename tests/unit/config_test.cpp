@@ -135,3 +135,44 @@ TEST(Config, HashThreadsDefaultToTheCores) {
   EXPECT_EQ(std::get<ServerConfig>(parse({"--hash-threads", "3", "4119"})).hash_threads, 3u);
   EXPECT_EQ(exit_code({"--hash-threads", "-1", "4119"}), 2);
 }
+
+TEST(Config, TlsSettingsFromTheCommandLine) {
+  auto plain = std::get<ServerConfig>(parse({"4119"}));
+  ASSERT_EQ(plain.listeners.size(), 1u);
+  EXPECT_FALSE(plain.listeners[0].tls);
+  EXPECT_EQ(plain.tls_handshake_timeout.count(), 10);
+  auto c = std::get<ServerConfig>(parse({"--bind", "127.0.0.1", "--tls-port", "4443", "--tls-cert", "c.pem",
+                                         "--tls-key", "k.pem", "--tls-handshake-timeout", "3", "4119"}));
+  ASSERT_EQ(c.listeners.size(), 2u);
+  EXPECT_FALSE(c.listeners[0].tls);
+  EXPECT_EQ(c.listeners[1].address, "127.0.0.1");
+  EXPECT_EQ(c.listeners[1].port, 4443);
+  EXPECT_EQ(c.listeners[1].protocol, "classic");
+  EXPECT_TRUE(c.listeners[1].tls);
+  EXPECT_EQ(c.tls_cert, "c.pem");
+  EXPECT_EQ(c.tls_key, "k.pem");
+  EXPECT_EQ(c.tls_handshake_timeout.count(), 3);
+  EXPECT_EQ(exit_code({"--tls-port", "70000", "4119"}), 2);
+  EXPECT_EQ(exit_code({"--tls-handshake-timeout", "0", "4119"}), 2);
+}
+
+TEST(Config, TlsSettingsFromTheFile) {
+  auto file = write_temp(
+      "tls-port = 4443\ntls-cert = \"c.pem\"\ntls-key = \"k.pem\"\ntls-handshake-timeout = 5\n"
+      "[[listener]]\nport = 4444\ntls = true\n");
+  auto c = std::get<ServerConfig>(parse({"--config", file, "--tls-key", "other.pem", "4119"}));
+  ASSERT_EQ(c.listeners.size(), 3u);
+  EXPECT_TRUE(c.listeners[1].tls);
+  EXPECT_EQ(c.listeners[1].port, 4443);
+  EXPECT_TRUE(c.listeners[2].tls);
+  EXPECT_EQ(c.listeners[2].port, 4444);
+  EXPECT_EQ(c.tls_cert, "c.pem");
+  EXPECT_EQ(c.tls_key, "other.pem");  // the command line wins
+  EXPECT_EQ(c.tls_handshake_timeout.count(), 5);
+  std::filesystem::remove(file);
+  for (const char* toml : {"tls-port = \"x\"\n", "tls-port = 70000\n", "[[listener]]\nport = 1\ntls = \"yes\"\n"}) {
+    auto bad = write_temp(toml);
+    EXPECT_EQ(exit_code({"--config", bad, "4119"}), 2) << toml;
+    std::filesystem::remove(bad);
+  }
+}
