@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/text.hpp"
 #include "net/address_share.hpp"
 
 namespace parley::server {
@@ -62,6 +63,17 @@ void check_range(const std::string& name, std::int64_t value, std::int64_t low, 
 
 const char* const kProtocols[] = {"classic"};
 
+// toml++'s integer conversion: an integer, a whole float or a boolean. A
+// float beyond the range of int64_t is refused here first: toml++ would
+// convert it, which is undefined behaviour.
+std::optional<std::int64_t> integer_value(const toml::node& node) {
+  if (const auto* f = node.as_floating_point()) {
+    double d = f->get();
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return std::nullopt;
+  }
+  return node.value<std::int64_t>();
+}
+
 // [[listener]] tables: address (optional), port, protocol (default classic),
 // tls (default false).
 std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::string& file) {
@@ -79,7 +91,7 @@ std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::s
         if (!v) throw ConfigError(fmt::format("{}: listener 'address' must be a string", file));
         l.address = *v;
       } else if (k == "port") {
-        auto v = value.value<std::int64_t>();
+        auto v = integer_value(value);
         if (!v || *v < 0 || *v > 65535)
           throw ConfigError(fmt::format("{}: listener 'port' must be an integer from 0 to 65535", file));
         l.port = static_cast<std::uint16_t>(*v);
@@ -94,7 +106,7 @@ std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::s
         if (!v) throw ConfigError(fmt::format("{}: listener 'tls' must be true or false", file));
         l.tls = *v;
       } else {
-        throw ConfigError(fmt::format("{}: unknown listener setting '{}'", file, k));
+        throw ConfigError(fmt::format("{}: unknown listener setting '{}'", file, core::log_safe(k)));
       }
     }
     if (!table->contains("port")) throw ConfigError(fmt::format("{}: a [[listener]] needs a port", file));
@@ -103,21 +115,46 @@ std::vector<ListenerConfig> parse_listeners(const toml::node& node, const std::s
   return out;
 }
 
-// Settings from the TOML file fill in only what the command line left out.
-void apply_toml(Raw& raw, const CLI::App& app) {
-  toml::table table;
-  try {
-    table = toml::parse_file(raw.config);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(
-        fmt::format("{}:{}:{}: {}", raw.config, e.source().begin.line, e.source().begin.column, e.description()));
+// The TOML parser quotes the character it stumbled on, whatever it is: a
+// newline or an escape there must not reach the terminal or the log raw.
+ConfigError toml_error(const std::string& source, const toml::parse_error& e) {
+  std::string description;
+  for (char c : e.description()) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F)
+      description += fmt::format("\\x{:02x}", b);
+    else
+      description += c;
   }
+  return ConfigError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
+                                 core::sanitize_text(description)));
+}
+
+toml::table read_toml_file(const std::string& file) {
+  try {
+    return toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    throw toml_error(file, e);
+  }
+}
+
+toml::table read_toml_text(std::string_view text, const std::string& source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw toml_error(source, e);
+  }
+}
+
+// Settings from the TOML file (named by raw.config) fill in only what the
+// command line, when there is one, left out.
+void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
   for (auto& entry : table) {
     std::string name(entry.first.str());
     const toml::node& node = entry.second;
     auto integer = [&](std::int64_t& out) {
       return [&node, &out, &raw, name] {
-        auto v = node.value<std::int64_t>();
+        auto v = integer_value(node);
         if (!v) throw ConfigError(fmt::format("{}: '{}' must be an integer", raw.config, name));
         out = *v;
       };
@@ -198,7 +235,7 @@ void apply_toml(Raw& raw, const CLI::App& app) {
       };
     else if (name == "tls-port")
       apply = [&node, &raw] {
-        auto v = node.value<std::int64_t>();
+        auto v = integer_value(node);
         if (!v || *v < 0 || *v > 65535)
           throw ConfigError(fmt::format("{}: 'tls-port' must be an integer from 0 to 65535", raw.config));
         raw.tls_port = static_cast<int>(*v);
@@ -210,8 +247,8 @@ void apply_toml(Raw& raw, const CLI::App& app) {
     else if (name == "tls-handshake-timeout")
       apply = integer(raw.tls_handshake_timeout);
     else
-      throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, name));
-    const auto* flag = app.get_option_no_throw("--" + name);
+      throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, core::log_safe(name)));
+    const auto* flag = app ? app->get_option_no_throw("--" + name) : nullptr;
     if (!flag || flag->count() == 0) apply();  // the command line wins
   }
 }
@@ -347,7 +384,7 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   try {
     app.parse(argc, argv);
     raw.users_given = app.count("--users") > 0;
-    if (!raw.config.empty()) apply_toml(raw, app);
+    if (!raw.config.empty()) apply_toml(raw, read_toml_file(raw.config), &app);
     return validate(raw);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
@@ -358,6 +395,19 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   } catch (const ConfigError& e) {
     std::cerr << "parleyd: " << e.what() << "\n";
     return 2;
+  }
+}
+
+std::variant<ServerConfig, std::string> parse_config_toml(std::string_view text, const std::string& source,
+                                                          std::uint16_t port) {
+  Raw raw;
+  raw.port = port;
+  raw.config = source;
+  try {
+    apply_toml(raw, read_toml_text(text, source), nullptr);
+    return validate(raw);
+  } catch (const ConfigError& e) {
+    return std::string(e.what());
   }
 }
 

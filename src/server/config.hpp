@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,5 +58,11 @@ struct ServerConfig {
 // Either the settings, or the exit code to leave with (0 after --help, 2
 // after a bad flag or value, with a one-line error already on stderr).
 std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv);
+
+// The settings a TOML text gives on its own, as `--config` with nothing but
+// `port` on the command line: the settings, or a one-line error (naming
+// `source` where the text is at fault).
+std::variant<ServerConfig, std::string> parse_config_toml(std::string_view text, const std::string& source,
+                                                          std::uint16_t port = 0);
 
 }  // namespace parley::server
