@@ -51,12 +51,14 @@ class Server {
   core::SystemClock clock_;
   std::unique_ptr<store::DatabaseLock> db_lock_;  // held while anything may touch the database
   std::unique_ptr<store::Store> store_;
+  // Sessions may be freed as late as the pool's destruction, and they hold
+  // admission passes and the context: those go after the pool.
+  std::unique_ptr<session::Admission> admission_;
+  std::unique_ptr<session::Context> context_;
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
   session::LoginQueue logins_;
-  std::unique_ptr<session::Admission> admission_;
-  std::unique_ptr<session::Context> context_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
