@@ -351,6 +351,8 @@ TEST_F(ServerLimits, PromptsForAClientThatNeverReadsAreNotAnsweredIntoMemory) {
   // AddressSanitizer's quarantine keeps up to 256 MiB of freed replies: here
   // only the bound on what was read means something.
   const long allowed_kib = 256 * 1024;
+#elif defined(__SANITIZE_THREAD__)
+  const long allowed_kib = 16 * 1024;  // ThreadSanitizer's shadow of the memory touched
 #else
   const long allowed_kib = 4 * 1024;
 #endif
