@@ -1,5 +1,5 @@
 // What every protocol's session shares, whatever its wire format: the login
-// steps (lockout check, password check on the hashing pool, the verdict),
+// steps (lockout check, password check in the login queue, the verdict),
 // joining the chat with mailbox replay while live messages are held back,
 // the login and idle deadlines, flood pacing, and the end-of-session log.
 // A protocol adapter derives from it, turns lines into calls and results

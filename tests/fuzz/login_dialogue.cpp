@@ -289,10 +289,10 @@ class Harness {
     settle();
   }
 
-  // Runs everything the last step set off, including work on the hashing
-  // pool and the store, until nothing is left; then checks the invariants.
+  // Runs everything the last step set off, including work in the login
+  // queue and the store, until nothing is left; then checks the invariants.
   // A client whose connection waits for it to send has nothing on the
-  // hashing pool or in the store (only a line starts such work), so when
+  // login queue or in the store (only a line starts such work), so when
   // every client does, the waits are skipped; `full` waits all the same,
   // for work left by connections that closed.
   void settle(bool full = false) {
