@@ -78,7 +78,7 @@ class LockoutTracker {
 
   LockoutPolicy policy_;
   std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> age_;  // keys by last failure, oldest first
+  std::list<std::string> age_;                    // keys by last failure, oldest first
   std::unordered_map<std::string, int> pending_;  // admitted checks not yet finished, by key
 };
 

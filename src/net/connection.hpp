@@ -135,7 +135,7 @@ class Connection final : TransportEvents {
   bool counted_ = false;  // in the worker's count of live connections
   bool hand_again_ = false;
   bool paused_ = false;
-  bool backlogged_ = false;  // paused until the peer reads its replies
+  bool backlogged_ = false;   // paused until the peer reads its replies
   std::size_t unread_limit_;  // queued bytes at which reading stops
   bool read_wait_ = false;
   bool read_posted_ = false;

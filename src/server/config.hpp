@@ -50,8 +50,8 @@ struct ServerConfig {
   std::size_t login_checks_per_address = 1;
   std::size_t login_queue = 256;
   std::vector<std::string> exempt;  // addresses or networks free of per-address limits
-  std::string tls_cert;  // certificate chain (PEM) for TLS listeners
-  std::string tls_key;   // its private key (PEM, no passphrase)
+  std::string tls_cert;             // certificate chain (PEM) for TLS listeners
+  std::string tls_key;              // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};
 };
 

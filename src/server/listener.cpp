@@ -83,13 +83,14 @@ void Listener::accept_ready() {
       continue;
     }
     auto& worker = pool_.worker(pool_.next_index());
-    asio::post(worker.context(), [this, &worker, fd, pass = std::get<session::Admission::Pass>(std::move(admitted))]() mutable {
-      try {
-        protocol_.make(transport_(fd, worker), worker, std::move(pass))->start();
-      } catch (const std::exception& e) {
-        spdlog::error("could not start a session: {}", e.what());
-      }
-    });
+    asio::post(worker.context(),
+               [this, &worker, fd, pass = std::get<session::Admission::Pass>(std::move(admitted))]() mutable {
+                 try {
+                   protocol_.make(transport_(fd, worker), worker, std::move(pass))->start();
+                 } catch (const std::exception& e) {
+                   spdlog::error("could not start a session: {}", e.what());
+                 }
+               });
   }
   asio::post(acceptor_.get_executor(), [this] { accept_ready(); });
 }

@@ -142,7 +142,7 @@ Server::Server(ServerConfig config)
       "limits: connections={} per-address={} logging-in-per-address={} failed-logins-per-address={} per {}s "
       "login-checks-per-address={} login-queue={} exempt={}",
       admit.max_connections, admit.connections_per_address, admit.logins_per_address, admit.failures_per_address,
-      admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting, 
+      admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting,
       config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
   tls_ = tls_context(config_);
   db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);

@@ -18,10 +18,10 @@
 namespace parley::session {
 
 struct AddressLimits {
-  std::size_t max_connections = 1000;           // whole server
-  std::size_t connections_per_address = 50;     // 0: no limit
-  std::size_t logins_per_address = 10;          // connections not yet logged in; 0: no limit
-  std::size_t failures_per_address = 30;        // failed logins per window, any username; 0: no limit
+  std::size_t max_connections = 1000;        // whole server
+  std::size_t connections_per_address = 50;  // 0: no limit
+  std::size_t logins_per_address = 10;       // connections not yet logged in; 0: no limit
+  std::size_t failures_per_address = 30;     // failed logins per window, any username; 0: no limit
   std::chrono::seconds failure_window{600};
 };
 

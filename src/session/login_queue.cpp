@@ -4,8 +4,9 @@
 
 namespace parley::session {
 
-LoginQueue::LoginQueue(Limits limits) : limits_{std::max<std::size_t>(limits.threads, 1),
-                                                std::max<std::size_t>(limits.per_share, 1), limits.max_waiting} {
+LoginQueue::LoginQueue(Limits limits)
+    : limits_{std::max<std::size_t>(limits.threads, 1), std::max<std::size_t>(limits.per_share, 1),
+              limits.max_waiting} {
   for (std::size_t i = 0; i < limits_.threads; ++i) threads_.emplace_back([this] { serve(); });
 }
 

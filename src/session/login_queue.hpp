@@ -26,8 +26,8 @@ class LoginQueue {
  public:
   struct Limits {
     std::size_t threads = 1;
-    std::size_t per_share = 1;       // checks of one share hashing at once (exempt shares: no cap)
-    std::size_t max_waiting = 256;   // checks waiting, all shares together
+    std::size_t per_share = 1;      // checks of one share hashing at once (exempt shares: no cap)
+    std::size_t max_waiting = 256;  // checks waiting, all shares together
   };
 
   // What a check says just before it would be hashed (under the queue's lock,

@@ -11,8 +11,7 @@ namespace parley::session {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker,
-                 Admission::Pass pass)
+Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker, Admission::Pass pass)
     : connection_(std::move(transport), *this, worker, context.limits),
       context_(context),
       pass_(std::move(pass)),

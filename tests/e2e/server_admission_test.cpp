@@ -1,7 +1,6 @@
 // Admission control on the real server: per-address limits, the password
 // check queue, and the lockout under concurrent guesses.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <atomic>

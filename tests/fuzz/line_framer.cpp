@@ -3,6 +3,8 @@
 // read buffer). What comes out must be exactly what splitting the whole
 // stream at once gives, every line within the limit and without '\n', and
 // no more than one line kept between chunks.
+#include "net/line_framer.hpp"
+
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
@@ -13,8 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "net/line_framer.hpp"
 
 namespace {
 

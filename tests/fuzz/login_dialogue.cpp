@@ -29,22 +29,22 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <variant>
 #include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/chat_service.hpp"
 #include "core/clock.hpp"
 #include "core/text.hpp"
 #include "fake_transport.hpp"
+#include "net/address_share.hpp"
 #include "net/worker.hpp"
 #include "proto/classic/classic_session.hpp"
-#include "net/address_share.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -91,15 +91,15 @@ constexpr std::size_t kMaxQueue = 4096;
 
 // Two-byte control codes, 0xFF then one of these (modulo their count).
 enum class Op : std::uint8_t {
-  deliver,      // hand the bytes gathered so far to the current client's socket
-  switch_peer,  // deliver, then the other client types
-  stop_reading, // the current client stops reading what the server sends
-  read,         // it reads everything that waits
-  half_close,   // deliver, then it sends its end of stream
-  drop,         // it disconnects (a read error)
-  deadline,     // its login or idle deadline passes
-  literal_ff,   // a 0xFF byte of data
-  in_flight,    // deliver without waiting, so both clients' lines are handled at once
+  deliver,       // hand the bytes gathered so far to the current client's socket
+  switch_peer,   // deliver, then the other client types
+  stop_reading,  // the current client stops reading what the server sends
+  read,          // it reads everything that waits
+  half_close,    // deliver, then it sends its end of stream
+  drop,          // it disconnects (a read error)
+  deadline,      // its login or idle deadline passes
+  literal_ff,    // a 0xFF byte of data
+  in_flight,     // deliver without waiting, so both clients' lines are handled at once
   count,
 };
 
@@ -203,11 +203,13 @@ class Harness {
     net::ConnectionLimits limits;
     limits.max_line = kMaxLine;
     limits.max_queue_bytes = kMaxQueue;
-    context_ = std::make_unique<session::Context>(session::Context{*chat_, hashing(), admission(), session_settings, limits});
+    context_ =
+        std::make_unique<session::Context>(session::Context{*chat_, hashing(), admission(), session_settings, limits});
     for (auto& c : clients_) {
       auto pass = admission().admit(kClientAddress, std::chrono::steady_clock::now());
-      auto s = std::make_shared<proto::classic::ClassicSession>(std::make_unique<FakeTransport>(c.state), *context_,
-                                                                worker_, std::get<session::Admission::Pass>(std::move(pass)));
+      auto s =
+          std::make_shared<proto::classic::ClassicSession>(std::make_unique<FakeTransport>(c.state), *context_, worker_,
+                                                           std::get<session::Admission::Pass>(std::move(pass)));
       c.session = s;
       s->start();
     }

@@ -1,5 +1,7 @@
 // The users file parser on any content: the accounts it accepts are valid,
 // and anything else is one UserFileError line naming the file and the line.
+#include "core/user_file.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <unordered_set>
 #include <vector>
-
-#include "core/user_file.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
-using parley::session::Admission;
 using parley::session::AddressLimits;
+using parley::session::Admission;
 using parley::session::Refusal;
 
 namespace {

@@ -16,8 +16,8 @@ std::string error_of(std::string_view text) {
 }  // namespace
 
 TEST(ConfigToml, TextGivesTheSettingsAFileWould) {
-  auto result = parse_config_toml("timeout = 42\nwelcome = \"From TOML\"\n[[listener]]\nport = 4120\n", "parley.toml",
-                                  4119);
+  auto result =
+      parse_config_toml("timeout = 42\nwelcome = \"From TOML\"\n[[listener]]\nport = 4120\n", "parley.toml", 4119);
   ASSERT_TRUE(std::holds_alternative<ServerConfig>(result)) << std::get<std::string>(result);
   const auto& c = std::get<ServerConfig>(result);
   EXPECT_EQ(c.port, 4119);
@@ -49,7 +49,9 @@ TEST(ConfigToml, KeysInErrorsAreEscaped) {
 TEST(ConfigToml, ParseErrorsAreOneCleanLine) {
   auto error = error_of("timeout = n\n");
   EXPECT_NE(error.find("saw 'n\\x0a'"), std::string::npos) << error;
-  for (const char* text : {"timeout = n\n", "timeout = \x1b[2J\n", "x = \"\x7f\"\n", "timeout = \xc2\x9b" "31m\n"}) {
+  for (const char* text : {"timeout = n\n", "timeout = \x1b[2J\n", "x = \"\x7f\"\n",
+                           "timeout = \xc2\x9b"
+                           "31m\n"}) {
     error = error_of(text);
     EXPECT_EQ(error.rfind("parley.toml:1:", 0), 0u) << error;
     for (char c : error) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7F) << error;
@@ -66,6 +68,5 @@ TEST(ConfigToml, FloatsForIntegersMustBeWholeAndInRange) {
   EXPECT_EQ(error_of("timeout = 600.5\n"), "parley.toml: 'timeout' must be an integer");
   EXPECT_EQ(error_of("timeout = 1e300\n"), "parley.toml: 'timeout' must be an integer");
   EXPECT_EQ(error_of("timeout = -9.3e18\n"), "parley.toml: 'timeout' must be an integer");
-  EXPECT_EQ(error_of("[[listener]]\nport = 1e19\n"),
-            "parley.toml: listener 'port' must be an integer from 0 to 65535");
+  EXPECT_EQ(error_of("[[listener]]\nport = 1e19\n"), "parley.toml: listener 'port' must be an integer from 0 to 65535");
 }

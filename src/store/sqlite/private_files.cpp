@@ -41,8 +41,8 @@ void tighten(int fd, const std::string& path, std::vector<std::string>& notes) {
   mode_t mode = st.st_mode & 07777;
   if ((mode & ~kOwnerOnly) == 0) return;
   if (::fchmod(fd, mode & kOwnerOnly) != 0) fail("change the mode of", path);
-  notes.push_back(fmt::format("{} was readable by others (mode {:04o}); it is now {:04o}", path, mode,
-                              mode & kOwnerOnly));
+  notes.push_back(
+      fmt::format("{} was readable by others (mode {:04o}); it is now {:04o}", path, mode, mode & kOwnerOnly));
 }
 
 }  // namespace
@@ -61,8 +61,7 @@ std::vector<std::string> make_files_private(const std::string& db_path) {
     tighten(db.get(), db_path, notes);
     struct stat st {};
     if (::fstat(db.get(), &st) != 0) fail("inspect", db_path);
-    if (st.st_size == 0)
-      notes.push_back(fmt::format("{} is empty (0 bytes); it is set up as a new database", db_path));
+    if (st.st_size == 0) notes.push_back(fmt::format("{} is empty (0 bytes); it is set up as a new database", db_path));
   }
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
     auto path = db_path + suffix;
