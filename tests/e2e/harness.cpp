@@ -331,15 +331,18 @@ bool LineClient::fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
+std::optional<std::string> take_through(std::string& buffer, const std::string& text) {
+  auto pos = buffer.find(text);
+  if (pos == std::string::npos) return std::nullopt;
+  std::string out = buffer.substr(0, pos + text.size());
+  buffer.erase(0, pos + text.size());
+  return out;
+}
+
 std::string LineClient::expect(const std::string& text, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto pos = buffer_.find(text);
-    if (pos != std::string::npos) {
-      std::string out = buffer_.substr(0, pos + text.size());
-      buffer_.erase(0, pos + text.size());
-      return out;
-    }
+    if (auto out = take_through(buffer_, text)) return *out;
     if (!fill(deadline)) {
       ADD_FAILURE() << "expected \"" << text << "\" but got \"" << buffer_ << "\""
                     << (closed_ ? " and the connection closed" : " before the deadline");

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,6 +85,10 @@ struct CommandResult {
 };
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
                           std::chrono::milliseconds timeout = kWait, const std::vector<std::string>& extra_env = {});
+
+// Takes everything up to and including `text` from the front of `buffer`;
+// nullopt while `text` has not arrived.
+std::optional<std::string> take_through(std::string& buffer, const std::string& text);
 
 // A blocking TCP client with deadlines on every read.
 class LineClient {

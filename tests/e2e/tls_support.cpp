@@ -111,12 +111,7 @@ bool TlsLineClient::fill(std::chrono::steady_clock::time_point deadline) {
 std::string TlsLineClient::expect(const std::string& text, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto pos = buffer_.find(text);
-    if (pos != std::string::npos) {
-      std::string out = buffer_.substr(0, pos + text.size());
-      buffer_.erase(0, pos + text.size());
-      return out;
-    }
+    if (auto out = take_through(buffer_, text)) return *out;
     if (!fill(deadline)) {
       ADD_FAILURE() << "expected \"" << text << "\" over TLS but got \"" << buffer_ << "\""
                     << (closed_ ? " and the connection closed" : " before the deadline");
@@ -214,12 +209,7 @@ bool PipedProcess::fill(std::chrono::steady_clock::time_point deadline) {
 std::string PipedProcess::expect(const std::string& text, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto pos = buffer_.find(text);
-    if (pos != std::string::npos) {
-      std::string out = buffer_.substr(0, pos + text.size());
-      buffer_.erase(0, pos + text.size());
-      return out;
-    }
+    if (auto out = take_through(buffer_, text)) return *out;
     if (!fill(deadline)) {
       ADD_FAILURE() << "expected \"" << text << "\" from the child but got \"" << buffer_ << "\"";
       std::string out;
