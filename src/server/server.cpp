@@ -24,6 +24,7 @@
 #include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
+#include "server/service_notify.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {
@@ -230,19 +231,25 @@ void Server::start() {
   wait_for_notice();
   open_listeners();
   pool_.start();
+  std::vector<std::string> addresses;
   for (auto& l : listeners_) {
     spdlog::info("{} protocol{} listening on {}", l->protocol(), l->tls() ? " (TLS)" : "",
                  describe(l->local_endpoint()));
     l->start();
+    addresses.push_back(describe(l->local_endpoint()));
   }
+  service_status_ = fmt::format("listening on {}", fmt::join(addresses, ", "));
+  notify_ready(service_status_);
 }
 
 void Server::wait_for_notice() {
   notices_->async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;  // shutting down
-    if (sig == SIGHUP)
+    if (sig == SIGHUP) {
+      notify_reloading();
       reload_tls();
-    else
+      notify_ready(service_status_);
+    } else
       spdlog::info("{}: ignored", sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2");
     wait_for_notice();
   });
@@ -276,6 +283,7 @@ int Server::run_until_signal() {
 
 void Server::shutdown() {
   // Stop accepting, tell every session, let them leave, then flush the store.
+  notify_stopping();
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {
     for (auto& l : listeners_) l->close();

@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/chat_service.hpp"
@@ -62,6 +63,7 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
+  std::string service_status_;  // for the service manager: where the server listens
 };
 
 }  // namespace parley::server
