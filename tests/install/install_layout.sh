@@ -88,6 +88,13 @@ if [ -x "$build/parleyctl" ]; then
   done
 fi
 
+# parleyd accepts the example config as it is (where it can check one
+# without starting: --check-config), with the database moved to scratch.
+if long_options "$build/parleyd" | grep -qx -- --check-config; then
+  "$build/parleyd" --check-config --config "$config" --db "$scratch/parley.db" 0 >"$scratch/check.log" 2>&1 ||
+    fail "parleyd --check-config refuses the example config: $(cat "$scratch/check.log")"
+fi
+
 # Any other prefix keeps everything under it, and the unit follows.
 local_root="$scratch/local"
 DESTDIR="$local_root" cmake --install "$build" --prefix /usr/local >"$scratch/install-local.log"
