@@ -83,10 +83,13 @@ void Session::finish(End why, std::string_view last_words) {
 
 void Session::on_deadline() {
   if (connection_.closing()) return;
-  auto now = Clock::now();
-  if (logged_in_ && !idle_warned_ && now < idle_end_) {
+  if (logged_in_ && !idle_warned_) {
     idle_warned_ = true;
-    auto left = std::max(std::chrono::ceil<std::chrono::seconds>(idle_end_ - now), std::chrono::seconds(1));
+    // A late sweep does not cut the warning's notice short: the logout
+    // comes the lead after the warning at the earliest.
+    auto now = Clock::now();
+    idle_end_ = std::max(idle_end_, now + idle_warning_lead(settings().idle_timeout));
+    auto left = std::chrono::ceil<std::chrono::seconds>(idle_end_ - now);
     spdlog::debug("idle warning user={} from={} left={}s", user_, connection_.peer(), left.count());
     send(idle_warning(left));
     connection_.set_deadline(idle_end_);
