@@ -31,6 +31,18 @@ std::optional<std::string> Conversation::on_prompt(Prompt prompt) {
   return answer;
 }
 
+// "You have been logged out after <s> seconds of inactivity": only the
+// server starts a line so (messages from users start with their name).
+void Conversation::on_line_received(std::string_view line) {
+  constexpr std::string_view kHead = "You have been logged out after ";
+  constexpr std::string_view kTail = " seconds of inactivity";
+  std::string_view text = trim(line);
+  idle_logout_ = false;
+  if (!logged_in_ || !text.starts_with(kHead) || !text.ends_with(kTail)) return;
+  auto seconds = text.substr(kHead.size(), text.size() - kHead.size() - kTail.size());
+  idle_logout_ = !seconds.empty() && seconds.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 void Conversation::on_line_sent(std::string_view line) {
   if (prompt_ == Prompt::Username) username_ = std::string(trim(line));
   if (prompt_ == Prompt::Command && trim(line) == "logout") logout_sent_ = true;

@@ -19,11 +19,15 @@ class Conversation {
   std::optional<std::string> on_prompt(Prompt prompt);
   // A line is sent in answer to the current prompt.
   void on_line_sent(std::string_view line);
+  // The server sent a line (not a prompt).
+  void on_line_received(std::string_view line);
 
   std::optional<Prompt> current_prompt() const { return prompt_; }
   bool logged_in() const { return logged_in_; }
   // The person or script sent `logout` at the command prompt.
   bool logout_sent() const { return logout_sent_; }
+  // The server logged the user out for inactivity (its last line said so).
+  bool idle_logout() const { return idle_logout_; }
   // The name given at the last username prompt.
   const std::string& username() const { return username_; }
 
@@ -34,6 +38,7 @@ class Conversation {
   std::optional<Prompt> prompt_;
   bool logged_in_ = false;
   bool logout_sent_ = false;
+  bool idle_logout_ = false;
   std::string username_;
 };
 

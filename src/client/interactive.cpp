@@ -125,7 +125,7 @@ void InteractiveFrontend::closed(const CloseInfo& info) {
   if (info.quit_requested) {
     farewell = "Goodbye!";
     exit_status_ = kExitOk;
-  } else if (info.logout_sent) {
+  } else if (info.logout_sent || info.idle_logout) {
     farewell = "Disconnected";
     exit_status_ = kExitOk;
   } else {

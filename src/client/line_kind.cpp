@@ -30,6 +30,8 @@ const char* colour_of(LineKind kind) {
       return "\x1b[36m";  // cyan
     case LineKind::Notice:
       return "\x1b[32m";  // green
+    case LineKind::Warning:
+      return "\x1b[1;33m";  // bold yellow
     case LineKind::Error:
       return "\x1b[1;31m";  // bold red
     case LineKind::Plain:
@@ -53,6 +55,7 @@ LineKind classify_line(std::string_view line) {
     return line.ends_with(kPrivateSuffix) ? LineKind::PrivateMessage : LineKind::Broadcast;
   }
   if (line.size() >= 2 && line.front() == '(' && line.back() == ')') return LineKind::Notice;
+  if (line.starts_with("You will be logged out in ")) return LineKind::Warning;
   for (auto prefix : kNoticePrefixes) {
     if (line.starts_with(prefix)) return LineKind::Notice;
   }

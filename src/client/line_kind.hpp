@@ -12,6 +12,7 @@ enum class LineKind {
   PrivateMessage,  // "<sender>: <text> <private message>"
   Broadcast,       // "<sender>: <text> <broadcast message>"
   Notice,          // "(Receiver ...)", "Logging off", ...
+  Warning,         // "You will be logged out in ..."
   Error,           // "Error: ..."
 };
 

@@ -113,7 +113,7 @@ void ScriptedFrontend::show_auto_answer(Prompt prompt, std::string_view /*answer
 
 void ScriptedFrontend::closed(const CloseInfo& info) {
   closed_ = true;
-  if (info.logout_sent || interrupted_ || (info.quit_requested && info.logged_in)) {
+  if (info.logout_sent || info.idle_logout || interrupted_ || (info.quit_requested && info.logged_in)) {
     exit_status_ = kExitOk;
   } else if (info.quit_requested) {
     std::fprintf(stderr, "parley: the input ended before the login was complete\n");

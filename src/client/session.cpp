@@ -46,6 +46,7 @@ asio::awaitable<void> Session::read_loop() {
 
 void Session::handle(const ServerEvent& event) {
   if (event.kind == ServerEvent::Kind::Line) {
+    conversation_.on_line_received(event.line);
     frontend_->show_line(event.line);
   } else {
     handle_prompt(event.prompt);
@@ -129,7 +130,8 @@ void Session::finish(const boost::system::error_code& error) {
   logout_deadline_.cancel();
   wipe(outbox_);
   link_.close();
-  frontend_->closed(CloseInfo{quitting_, conversation_.logged_in(), conversation_.logout_sent(), error});
+  frontend_->closed(
+      CloseInfo{quitting_, conversation_.logged_in(), conversation_.logout_sent(), conversation_.idle_logout(), error});
 }
 
 }  // namespace parley::client

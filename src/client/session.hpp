@@ -20,6 +20,7 @@ struct CloseInfo {
   bool quit_requested = false;  // quit() was called (Ctrl+C, Ctrl+D, end of input)
   bool logged_in = false;
   bool logout_sent = false;         // by the person, by a script or by quit()
+  bool idle_logout = false;         // the server's last line: logged out for inactivity
   boost::system::error_code error;  // empty or eof when the server closed normally
 };
 

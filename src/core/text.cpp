@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Decodes one UTF-8 code point at `pos`; returns its length, or 0 when the
-// bytes there are not valid UTF-8 (overlong forms and surrogates included).
+}  // namespace
+
 std::size_t decode_utf8(std::string_view s, std::size_t pos, char32_t& cp) {
   auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(s[i]); };
   std::uint8_t b0 = byte(pos);
@@ -41,6 +41,8 @@ bool is_bidi_control(char32_t cp) {
   return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
          cp == 0x061C;
 }
+
+namespace {
 
 // Length of the escape sequence starting with ESC at `pos` (ESC included).
 std::size_t escape_length(std::string_view s, std::size_t pos) {

@@ -10,6 +10,14 @@ namespace parley::core {
 // bidirectional overrides; a tab becomes a space; invalid UTF-8 becomes U+FFFD.
 std::string sanitize_text(std::string_view input);
 
+// Decodes one UTF-8 code point at `pos`; returns its length, or 0 when the
+// bytes there are not valid UTF-8 (overlong forms and surrogates included).
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point);
+
+// Bidirectional overrides, embeddings, isolates and marks: they reorder
+// what a terminal shows.
+bool is_bidi_control(char32_t code_point);
+
 // Number of code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 

@@ -77,7 +77,7 @@ void Connection::read_pass() {
       input_ended_ = true;
       return handler_.on_input_end();
     }
-    if (result.status == IoStatus::error) return close();
+    if (result.status == IoStatus::error) return fail();
     hand_out(std::string_view(buffer.data(), result.bytes));
     if (!stash_.empty() || paused_ || backlogged_ || closing_ || closed_) return;
     if (result.drained) return arm_read();
@@ -105,7 +105,7 @@ void Connection::hand_out(std::string_view input) {
     } catch (const std::exception& e) {
       // One connection's failure (say, out of memory) must not end the server.
       spdlog::error("session failed from={}: {}", peer(), e.what());
-      return close();
+      return fail();
     }
     if (hand_again_) {
       hand_again_ = false;
@@ -166,7 +166,8 @@ void Connection::flush() {
     std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) total += pieces[i].size();
     auto result = transport_->write(std::span(pieces.data(), count));
-    if (result.status == IoStatus::error || result.status == IoStatus::end) return close();
+    if (result.status == IoStatus::error) return fail();
+    if (result.status == IoStatus::end) return close();
     if (result.status == IoStatus::would_block) {
       arm_write();
       break;
@@ -215,6 +216,11 @@ void Connection::close_after_flush(std::chrono::milliseconds linger) {
     close();
   else
     schedule_flush();
+}
+
+void Connection::fail() {
+  if (!closed_ && !transport_->ended_by_peer()) failed_ = true;
+  close();
 }
 
 void Connection::close() {

@@ -88,9 +88,13 @@ class Connection final : TransportEvents {
   bool is_open() const { return !closed_; }
   bool closing() const { return closing_ || closed_; }
   bool cut_off_slow() const { return cut_off_slow_; }
+  // Closed for an error: the transport failed (a TLS error, say; not the
+  // peer's reset) or the handler threw.
+  bool failed() const { return failed_; }
   std::size_t queued_bytes() const { return queue_.queued_bytes(); }
   std::string peer_address() const { return transport_->peer_address(); }
   std::string peer() const { return transport_->peer(); }
+  bool encrypted() const { return transport_->encrypted(); }
   Worker& worker() { return worker_; }
   const Worker& worker() const { return worker_; }
 
@@ -106,7 +110,8 @@ class Connection final : TransportEvents {
 
   void on_readable() override;
   void on_writable() override;
-  void on_transport_error() override { close(); }
+  void on_transport_error() override { fail(); }
+  void fail();
 
   void read_pass();
   void post_read_pass();
@@ -145,6 +150,7 @@ class Connection final : TransportEvents {
   bool closing_ = false;
   bool closed_ = false;
   bool cut_off_slow_ = false;
+  bool failed_ = false;
 };
 
 }  // namespace parley::net

@@ -75,6 +75,12 @@ std::string TcpTransport::peer() const {
   return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(ntohs(peer_.sin6_port));
 }
 
+IoResult TcpTransport::failure() {
+  if (would_block(errno)) return {IoStatus::would_block, 0};
+  reset_ = errno == ECONNRESET || errno == EPIPE;
+  return {IoStatus::error, 0};
+}
+
 IoResult TcpTransport::read(std::span<char> into) {
   if (fd_ < 0) return {IoStatus::error, 0};
   for (;;) {
@@ -85,7 +91,7 @@ IoResult TcpTransport::read(std::span<char> into) {
       return {IoStatus::ok, static_cast<std::size_t>(n), static_cast<std::size_t>(n) < into.size() && !peer_closed_};
     if (n == 0) return {IoStatus::end, 0};
     if (errno == EINTR) continue;
-    return {would_block(errno) ? IoStatus::would_block : IoStatus::error, 0};
+    return failure();
   }
 }
 
@@ -104,7 +110,7 @@ IoResult TcpTransport::write(std::span<const std::string_view> from) {
     auto n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
     if (n >= 0) return {IoStatus::ok, static_cast<std::size_t>(n)};
     if (errno == EINTR) continue;
-    return {would_block(errno) ? IoStatus::would_block : IoStatus::error, 0};
+    return failure();
   }
 }
 

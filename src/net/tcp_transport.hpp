@@ -28,9 +28,12 @@ class TcpTransport final : public Transport, PollTarget {
   void close() override;
   std::string peer_address() const override;
   std::string peer() const override;
+  bool ended_by_peer() const override { return reset_; }
 
  private:
   void on_poll(std::uint32_t events) override;
+  // The result of a failed recv or sendmsg, from errno.
+  IoResult failure();
 
   int fd_;
   Poller& poller_;
@@ -40,6 +43,7 @@ class TcpTransport final : public Transport, PollTarget {
   bool reading_ = false;
   bool writing_ = false;
   bool peer_closed_ = false;      // the peer's end of input or an error was signalled
+  bool reset_ = false;            // a read or write failed because the peer reset the connection
   bool watching_writes_ = false;  // EPOLLOUT is in the registration
 };
 

@@ -42,6 +42,8 @@ class TlsTransport final : public Transport, TransportEvents {
   void close() override;
   std::string peer_address() const override { return inner_->peer_address(); }
   std::string peer() const override { return inner_->peer(); }
+  bool encrypted() const override { return true; }
+  bool ended_by_peer() const override { return link_.ended || inner_->ended_by_peer(); }
 
   bool handshake_done() const { return handshake_done_; }
 

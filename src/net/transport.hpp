@@ -52,6 +52,11 @@ class Transport {
   // Client address without port ("127.0.0.1", "::1"), and with it.
   virtual std::string peer_address() const = 0;
   virtual std::string peer() const = 0;
+  // TLS, or another encryption under the protocol.
+  virtual bool encrypted() const { return false; }
+  // The last error was the peer going away (a reset, or no TLS close before
+  // its end of input) rather than a failure.
+  virtual bool ended_by_peer() const { return false; }
 };
 
 }  // namespace parley::net

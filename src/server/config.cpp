@@ -48,6 +48,8 @@ struct Raw {
   std::string tls_cert;
   std::string tls_key;
   std::int64_t tls_handshake_timeout = 10;
+  std::string log_level = "info";
+  std::string log_format;  // empty: chosen from where stderr goes
   std::string config;
   bool users_given = false;
 };
@@ -246,6 +248,10 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       apply = text(raw.tls_key);
     else if (name == "tls-handshake-timeout")
       apply = integer(raw.tls_handshake_timeout);
+    else if (name == "log-level")
+      apply = text(raw.log_level);
+    else if (name == "log-format")
+      apply = text(raw.log_format);
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, core::log_safe(name)));
     const auto* flag = app ? app->get_option_no_throw("--" + name) : nullptr;
@@ -312,6 +318,17 @@ ServerConfig validate(const Raw& raw) {
   c.tls_cert = raw.tls_cert;
   c.tls_key = raw.tls_key;
   c.tls_handshake_timeout = std::chrono::seconds(raw.tls_handshake_timeout);
+  if (auto level = parse_log_level(raw.log_level))
+    c.log_level = *level;
+  else
+    throw ConfigError(
+        fmt::format("log-level must be one of {}; not '{}'", kLogLevelNames, core::log_safe(raw.log_level)));
+  if (!raw.log_format.empty()) {
+    c.log_format = parse_log_format(raw.log_format);
+    if (!c.log_format)
+      throw ConfigError(
+          fmt::format("log-format must be one of {}; not '{}'", kLogFormatNames, core::log_safe(raw.log_format)));
+  }
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -380,6 +397,11 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
                  "Private key (PEM, no passphrase) of --tls-cert; re-read on SIGHUP (required with a TLS listener)");
   app.add_option("--tls-handshake-timeout", raw.tls_handshake_timeout,
                  "Seconds a TLS client may take to complete its handshake (default: 10)");
+  app.add_option("--log-level", raw.log_level,
+                 "Least important log lines written: trace, debug, info (default), warn, error, critical or off");
+  app.add_option("--log-format", raw.log_format,
+                 "Log lines as text (UTC timestamps), json (one object a line) or journal (syslog priority "
+                 "prefixes; the default when stderr is the systemd journal, else text)");
   app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
   try {
     app.parse(argc, argv);

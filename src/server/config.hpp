@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/password.hpp"
+#include "server/logging.hpp"
 
 namespace parley::server {
 
@@ -53,6 +54,8 @@ struct ServerConfig {
   std::string tls_cert;             // certificate chain (PEM) for TLS listeners
   std::string tls_key;              // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};
+  spdlog::level::level_enum log_level = spdlog::level::info;
+  std::optional<LogFormat> log_format;  // none: journal when stderr is the journal's, else text
 };
 
 // Either the settings, or the exit code to leave with (0 after --help, 2

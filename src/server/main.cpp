@@ -1,10 +1,10 @@
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <iostream>
 
 #include "server/config.hpp"
+#include "server/logging.hpp"
 #include "server/server.hpp"
 
 int main(int argc, char** argv) {
@@ -12,10 +12,7 @@ int main(int argc, char** argv) {
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   auto& config = std::get<parley::server::ServerConfig>(parsed);
 
-  auto logger = spdlog::stderr_logger_mt("parleyd");
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  parley::server::set_up_logging(config.log_level, config.log_format.value_or(parley::server::default_log_format()));
 
   // None of these may end the server, not even before its handlers are set:
   // a peer that vanishes is an error code, a full disk a failed write, and

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "core/text.hpp"
@@ -23,9 +24,14 @@ std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Sessi
 // prompts' worth, then its lines wait.
 constexpr std::size_t kUnreadBeforeLogin = 4096;
 
+std::chrono::milliseconds idle_warning_lead(std::chrono::seconds idle_timeout) {
+  return std::min<std::chrono::milliseconds>(std::chrono::minutes(1), std::chrono::milliseconds(idle_timeout) / 10);
+}
+
 void Session::start() {
+  started_ = Clock::now();
   connection_.limit_unread_replies(kUnreadBeforeLogin);
-  connection_.set_deadline(Clock::now() + settings().login_timeout);
+  connection_.set_deadline(started_ + settings().login_timeout);
   on_started();
   connection_.start();
 }
@@ -77,6 +83,18 @@ void Session::finish(End why, std::string_view last_words) {
 
 void Session::on_deadline() {
   if (connection_.closing()) return;
+  if (logged_in_ && !idle_warned_) {
+    idle_warned_ = true;
+    // A late sweep does not cut the warning's notice short: the logout
+    // comes the lead after the warning at the earliest.
+    auto now = Clock::now();
+    idle_end_ = std::max(idle_end_, now + idle_warning_lead(settings().idle_timeout));
+    auto left = std::chrono::ceil<std::chrono::seconds>(idle_end_ - now);
+    spdlog::debug("idle warning user={} from={} left={}s", user_, connection_.peer(), left.count());
+    send(idle_warning(left));
+    connection_.set_deadline(idle_end_);
+    return;
+  }
   finish(End::timeout, timeout_notice());
 }
 
@@ -104,7 +122,13 @@ void Session::on_closed() {
   pace_timer_.reset();
 }
 
-void Session::touch() { connection_.set_deadline(connection_.worker().poller().pass_time() + settings().idle_timeout); }
+void Session::touch() { arm_idle(connection_.worker().poller().pass_time()); }
+
+void Session::arm_idle(Clock::time_point now) {
+  idle_end_ = now + settings().idle_timeout;
+  idle_warned_ = false;
+  connection_.set_deadline(idle_end_ - idle_warning_lead(settings().idle_timeout));
+}
 
 store::Callback<store::Done> Session::store_answer() {
   return [this](store::Result<store::Done> result) {
@@ -129,7 +153,7 @@ void Session::log_end() {
   if (!logged_in_) {
     if (end_ == End::timeout) spdlog::info("login timeout from={}", peer);
     if (end_ == End::slow) spdlog::warn("slow client cut off from={} reason=outbound queue full", peer);
-    return;
+    return log_end_before_login(peer);
   }
   switch (end_) {
     case End::logout:
@@ -149,6 +173,34 @@ void Session::log_end() {
       spdlog::info("disconnect user={} from={}", user_, peer);
       break;
   }
+}
+
+// Scanners, health checks and people who gave up: the operator may want to
+// see them, but not at the default level.
+void Session::log_end_before_login(const std::string& peer) const {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  std::string_view why = "closed by peer";
+  switch (end_) {
+    case End::timeout:
+      why = "login timeout";
+      break;
+    case End::refused:
+      why = "refused";
+      break;
+    case End::shutdown:
+      why = "server shutdown";
+      break;
+    case End::slow:
+      why = "slow reader";
+      break;
+    case End::logout:
+    case End::disconnect:
+      if (connection_.failed()) why = "error";
+      break;
+  }
+  std::chrono::duration<double> lasted = Clock::now() - started_;
+  spdlog::debug("closed before login from={} protocol={}{} after={:.3f}s reason={}", peer, protocol(),
+                connection_.encrypted() ? "+tls" : "", lasted.count(), why);
 }
 
 std::string Session::loggable_name(const std::string& name) const {
@@ -228,7 +280,7 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
       logged_in_ = true;
       pass_.logged_in();
       connection_.limit_unread_replies(SIZE_MAX);
-      connection_.set_deadline(Clock::now() + settings().idle_timeout);
+      arm_idle(Clock::now());
       spdlog::info("login user={} from={}", name, connection_.peer());
       break;
     case core::LoginOutcome::blocked:

@@ -35,6 +35,10 @@ struct Settings {
   double flood_burst = 50;
 };
 
+// How long before an idle logout the user is warned: a minute, or a tenth
+// of the idle timeout when that is less.
+std::chrono::milliseconds idle_warning_lead(std::chrono::seconds idle_timeout);
+
 // Shared by every session; owned by the server and outliving them all.
 struct Context {
   core::ChatService& chat;
@@ -110,10 +114,14 @@ class Session : public net::ConnectionHandler, public core::Participant {
   virtual void on_joined() = 0;
   virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
   virtual std::string timeout_notice() = 0;  // login timed out, or idle logout
+  // The idle logout comes in `left` unless the user sends something.
+  virtual std::string idle_warning(std::chrono::seconds left) = 0;
   virtual std::string shutdown_notice() = 0;
   virtual std::string refusal_notice(Refusal why, std::chrono::seconds left) = 0;
   // The store answered what await_store() waited for; its reply is sent.
   virtual void on_stored() = 0;
+  // The protocol's name in log lines ("classic").
+  virtual std::string_view protocol() const = 0;
 
  private:
   void on_deadline() final;
@@ -126,6 +134,9 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void end_joining();
   void leave_chat();
   void log_end();
+  void log_end_before_login(const std::string& peer) const;
+  // Starts the idle period: a warning before its end, then the logout.
+  void arm_idle(std::chrono::steady_clock::time_point now);
   std::shared_ptr<Session> self();
   template <class T>
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
@@ -153,6 +164,9 @@ class Session : public net::ConnectionHandler, public core::Participant {
   };
   std::unique_ptr<PendingCheck> pending_check_;
   End end_ = End::disconnect;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point idle_end_;  // the idle logout, once logged in
+  bool idle_warned_ = false;
   bool logged_in_ = false;
   bool joined_ = false;
   bool holding_live_ = true;  // live messages wait until offline ones are out

@@ -159,7 +159,9 @@ TEST_F(ServerCommands, LogoutSaysLoggingOffAndCloses) {
 TEST_F(ServerCommands, IdleTimeoutLogsOut) {
   start({"--timeout", "1"});
   auto alice = user("alice", "secret");
-  EXPECT_EQ(alice->read_until_closed(), "You have been logged out after 1 seconds of inactivity\n");
+  EXPECT_EQ(alice->read_until_closed(),
+            "You will be logged out in 1 seconds unless you send something\n"
+            "You have been logged out after 1 seconds of inactivity\n");
   EXPECT_FALSE(server_->wait_for_log("timeout user=alice").empty()) << server_->log();
 }
 
@@ -174,7 +176,9 @@ TEST_F(ServerCommands, ActivityKeepsSessionAlive) {
     if (server_->log_contains("timeout user=bob")) break;
     std::this_thread::sleep_for(300ms);  // pacing of alice's activity, well under the timeout
   }
-  EXPECT_EQ(bob->read_until_closed(), "You have been logged out after 2 seconds of inactivity\n");
+  EXPECT_EQ(bob->read_until_closed(),
+            "You will be logged out in 1 seconds unless you send something\n"
+            "You have been logged out after 2 seconds of inactivity\n");
   EXPECT_FALSE(server_->log_contains("timeout user=alice")) << server_->log();
   EXPECT_EQ(alice->command("whoelse"), "The currently online users are:\n(Not found)\n" + kPrompt);
 }

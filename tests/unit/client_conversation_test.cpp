@@ -52,6 +52,28 @@ TEST(ClientConversation, NoticesLogoutOnlyAsACommand) {
   EXPECT_TRUE(conversation.logout_sent());
 }
 
+TEST(ClientConversation, RecognisesTheIdleLogoutAsTheLastLine) {
+  Conversation conversation(std::nullopt, std::nullopt);
+  conversation.on_prompt(Prompt::Username);
+  conversation.on_line_received("You have been logged out after 60 seconds of inactivity");
+  EXPECT_FALSE(conversation.idle_logout()) << "not logged in yet";
+  conversation.on_prompt(Prompt::Command);
+  conversation.on_line_received("You will be logged out in 60 seconds unless you send something");
+  EXPECT_FALSE(conversation.idle_logout());
+  conversation.on_line_received("You have been logged out after 1800 seconds of inactivity");
+  EXPECT_TRUE(conversation.idle_logout());
+  conversation.on_line_received("bob: hi <private message>");
+  EXPECT_FALSE(conversation.idle_logout()) << "only the last line counts";
+  for (const char* other : {"You have been logged out after  seconds of inactivity",
+                            "You have been logged out after x seconds of inactivity",
+                            "You have been logged out after 5 seconds of inactivity!", "Logging off"}) {
+    conversation.on_line_received(other);
+    EXPECT_FALSE(conversation.idle_logout()) << other;
+  }
+  conversation.on_line_received("You have been logged out after 5 seconds of inactivity\r");
+  EXPECT_TRUE(conversation.idle_logout());
+}
+
 TEST(ClientPasswordInput, CollectsKeysUntilEnter) {
   PasswordInput input;
   for (char c : std::string("sekret")) EXPECT_EQ(input.feed(c), PasswordInput::Result::Pending);

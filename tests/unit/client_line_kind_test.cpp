@@ -23,6 +23,10 @@ TEST(ClientLineKind, RecognisesErrorsAndNotices) {
             LineKind::Notice);
   EXPECT_EQ(classify_line("Logging off"), LineKind::Notice);
   EXPECT_EQ(classify_line("Login successful, Welcome to simple chat server!"), LineKind::Notice);
+  EXPECT_EQ(classify_line("You have been logged out after 1800 seconds of inactivity"), LineKind::Notice);
+  EXPECT_EQ(classify_line("You will be logged out in 60 seconds unless you send something"), LineKind::Warning);
+  EXPECT_EQ(Palette(true).paint("You will be logged out in 60 seconds unless you send something", LineKind::Warning),
+            "\x1b[1;33mYou will be logged out in 60 seconds unless you send something\x1b[0m");
   EXPECT_EQ(classify_line("The currently online users are:"), LineKind::Plain);
   EXPECT_EQ(classify_line("bob"), LineKind::Plain);
 }

@@ -21,6 +21,8 @@ std::string ClassicSession::timeout_notice() {
   return logged_in() ? idle_logout(settings().idle_timeout) : std::string(kLoginTimedOut);
 }
 
+std::string ClassicSession::idle_warning(std::chrono::seconds left) { return classic::idle_warning(left); }
+
 std::string ClassicSession::shutdown_notice() { return std::string(kShuttingDown); }
 
 std::string ClassicSession::refusal_notice(session::Refusal why, std::chrono::seconds left) {
@@ -34,7 +36,7 @@ void ClassicSession::on_line(std::string_view line) {
       std::string name(core::trim(line));
       if (name.empty()) return send(kUsernamePrompt);
       if (auto stored = chat().account_name(name)) name = std::move(*stored);  // names ignore case
-      if (auto left = blocked(name)) return finish(End::disconnect, still_blocked(name, *left));
+      if (auto left = blocked(name)) return finish(End::refused, still_blocked(name, *left));
       set_user(std::move(name));
       state_ = State::password;
       return send(kPasswordPrompt);
@@ -79,9 +81,9 @@ void ClassicSession::on_login_verdict(const std::string& name, core::LoginVerdic
       send(welcome_line(settings().welcome));
       return join();
     case core::LoginOutcome::blocked:
-      return finish(End::disconnect, blocked_now(name, verdict.block));
+      return finish(End::refused, blocked_now(name, verdict.block));
     case core::LoginOutcome::still_blocked:
-      return finish(End::disconnect, still_blocked(name, verdict.block));
+      return finish(End::refused, still_blocked(name, verdict.block));
     case core::LoginOutcome::failed:
       state_ = State::username;
       send(kBadCredentials);

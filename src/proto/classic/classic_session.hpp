@@ -29,9 +29,11 @@ class ClassicSession final : public session::Session {
   void on_joined() override;
   std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) override;
   std::string timeout_notice() override;
+  std::string idle_warning(std::chrono::seconds left) override;
   std::string shutdown_notice() override;
   std::string refusal_notice(session::Refusal why, std::chrono::seconds left) override;
   void on_stored() override;
+  std::string_view protocol() const override { return "classic"; }
 
   void on_command(std::string_view line);
   void on_private(const PrivateMessage& c);

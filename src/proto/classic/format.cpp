@@ -44,6 +44,10 @@ std::string idle_logout(std::chrono::seconds timeout) {
   return fmt::format("You have been logged out after {} seconds of inactivity\n", timeout.count());
 }
 
+std::string idle_warning(std::chrono::seconds left) {
+  return fmt::format("You will be logged out in {} seconds unless you send something\n", left.count());
+}
+
 namespace {
 std::string_view tag(core::MessageKind kind) {
   return kind == core::MessageKind::broadcast ? "<broadcast message>" : "<private message>";

@@ -30,6 +30,7 @@ std::string line_too_long(std::size_t limit);
 std::string blocked_now(std::string_view user, std::chrono::seconds block);
 std::string still_blocked(std::string_view user, std::chrono::seconds left);
 std::string idle_logout(std::chrono::seconds timeout);
+std::string idle_warning(std::chrono::seconds left);
 // The one line a client gets before the server closes a connection it will
 // not serve (a limit, or a full password check queue).
 std::string refusal(session::Refusal why, std::chrono::seconds left);
