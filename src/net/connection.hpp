@@ -91,6 +91,7 @@ class Connection final : TransportEvents {
   std::size_t queued_bytes() const { return queue_.queued_bytes(); }
   std::string peer_address() const { return transport_->peer_address(); }
   std::string peer() const { return transport_->peer(); }
+  bool encrypted() const { return transport_->encrypted(); }
   Worker& worker() { return worker_; }
   const Worker& worker() const { return worker_; }
 

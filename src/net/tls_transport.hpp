@@ -42,6 +42,7 @@ class TlsTransport final : public Transport, TransportEvents {
   void close() override;
   std::string peer_address() const override { return inner_->peer_address(); }
   std::string peer() const override { return inner_->peer(); }
+  bool encrypted() const override { return true; }
 
   bool handshake_done() const { return handshake_done_; }
 

@@ -52,6 +52,8 @@ class Transport {
   // Client address without port ("127.0.0.1", "::1"), and with it.
   virtual std::string peer_address() const = 0;
   virtual std::string peer() const = 0;
+  // Encrypted on the wire (TLS), for the figures.
+  virtual bool encrypted() const { return false; }
 };
 
 }  // namespace parley::net

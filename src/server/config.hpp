@@ -53,6 +53,10 @@ struct ServerConfig {
   std::string tls_cert;             // certificate chain (PEM) for TLS listeners
   std::string tls_key;              // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};
+  // The HTTP endpoint for /metrics and /healthz; off unless metrics_enabled.
+  bool metrics_enabled = false;
+  std::string metrics_address;  // an IP address
+  std::uint16_t metrics_port = 0;
 };
 
 // Either the settings, or the exit code to leave with (0 after --help, 2

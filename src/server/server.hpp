@@ -2,6 +2,7 @@
 // orderly shutdown between them.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -15,6 +16,7 @@
 #include "net/tls_context.hpp"
 #include "server/config.hpp"
 #include "server/listener.hpp"
+#include "server/metrics_endpoint.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "session/session.hpp"
@@ -45,6 +47,10 @@ class Server {
   void wait_for_notice();
   void reload_tls();
   void shutdown();
+  void open_metrics();
+  // The /metrics and /healthz answers.
+  MetricsEndpoint::Sources metrics_sources();
+  std::string not_serving() const;
 
   ServerConfig config_;
   std::unique_ptr<net::TlsServerContext> tls_;  // with a TLS listener only
@@ -55,6 +61,8 @@ class Server {
   // admission passes and the context: those go after the pool.
   std::unique_ptr<session::Admission> admission_;
   std::unique_ptr<session::Context> context_;
+  // Its connections' coroutines may be freed as late as the pool's destruction.
+  std::unique_ptr<MetricsEndpoint> metrics_;
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
@@ -62,6 +70,7 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
+  std::atomic<bool> accepting_{false};                // listeners open
 };
 
 }  // namespace parley::server

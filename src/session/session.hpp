@@ -18,6 +18,7 @@
 
 #include "core/chat_service.hpp"
 #include "core/token_bucket.hpp"
+#include "metrics/registry.hpp"
 #include "net/connection.hpp"
 #include "net/worker.hpp"
 #include "session/admission.hpp"
@@ -126,6 +127,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void end_joining();
   void leave_chat();
   void log_end();
+  static void count_out(const core::Envelope& envelope) {
+    metrics::add(envelope.message().kind == core::MessageKind::broadcast ? metrics::Figure::messages_out_broadcast
+                                                                         : metrics::Figure::messages_out_private);
+  }
   std::shared_ptr<Session> self();
   template <class T>
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
@@ -154,6 +159,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   std::unique_ptr<PendingCheck> pending_check_;
   End end_ = End::disconnect;
   bool logged_in_ = false;
+  bool counted_open_ = false;  // in the open-connections gauge
   bool joined_ = false;
   bool holding_live_ = true;  // live messages wait until offline ones are out
   bool offline_begun_ = false;
