@@ -37,7 +37,10 @@ enum class Figure : std::size_t {
   messages_out_offline,  // replayed from the mailbox at login
   bytes_in,
   bytes_out,
-  outbound_queue_bytes,  // gauge
+  // Bytes put in outbound queues, and dropped from them at close: what is
+  // queued now is these less bytes_out (one count fewer per write).
+  bytes_queued,
+  bytes_dropped,
   slow_cut_offs,
   idle_timeouts,
   login_timeouts,

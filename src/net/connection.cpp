@@ -135,7 +135,7 @@ bool Connection::send(std::shared_ptr<const std::string> bytes) {
     close();
     return false;
   }
-  metrics::add(Figure::outbound_queue_bytes, static_cast<std::int64_t>(bytes->size()));
+  metrics::add(Figure::bytes_queued, static_cast<std::int64_t>(bytes->size()));
   queue_.push_shared(std::move(bytes));
   schedule_flush();
   return true;
@@ -143,7 +143,7 @@ bool Connection::send(std::shared_ptr<const std::string> bytes) {
 
 void Connection::reply(std::string_view text) {
   if (closed_ || closing_) return;
-  metrics::add(Figure::outbound_queue_bytes, static_cast<std::int64_t>(text.size()));
+  metrics::add(Figure::bytes_queued, static_cast<std::int64_t>(text.size()));
   queue_.push_copy(text);
   schedule_flush();
 }
@@ -179,7 +179,6 @@ void Connection::flush() {
     }
     queue_.consume(result.bytes);
     metrics::add(Figure::bytes_out, static_cast<std::int64_t>(result.bytes));
-    metrics::add(Figure::outbound_queue_bytes, -static_cast<std::int64_t>(result.bytes));
     if (drain_) drain_->left -= std::min(drain_->left, result.bytes);
     if (result.bytes < total) {  // the socket is full
       arm_write();
@@ -230,7 +229,7 @@ void Connection::close() {
   closed_ = true;
   closing_ = true;
   transport_->close();
-  metrics::add(Figure::outbound_queue_bytes, -static_cast<std::int64_t>(queue_.queued_bytes()));
+  if (!queue_.empty()) metrics::add(Figure::bytes_dropped, static_cast<std::int64_t>(queue_.queued_bytes()));
   queue_.clear();
   stash_ = {};
   worker_.detach(*this);

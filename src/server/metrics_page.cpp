@@ -75,7 +75,7 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.sample("parley_bytes_out_total", c[Figure::bytes_out]);
 
   w.family("parley_outbound_queue_bytes", Type::gauge, "Bytes queued for clients and not yet written, all together.");
-  w.sample("parley_outbound_queue_bytes", c[Figure::outbound_queue_bytes]);
+  w.sample("parley_outbound_queue_bytes", c[Figure::bytes_queued] - c[Figure::bytes_out] - c[Figure::bytes_dropped]);
 
   w.family("parley_slow_client_cutoffs_total", Type::counter,
            "Connections cut off because they did not read what they were sent (max-queue).");

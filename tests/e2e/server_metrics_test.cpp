@@ -2,6 +2,8 @@
 // traffic, the text is valid Prometheus exposition format, and the HTTP
 // endpoint keeps its bounds.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -247,6 +249,28 @@ TEST(ServerMetricsConfig, BadAddressIsRefusedAtStart) {
     EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 2) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("metrics: not ADDR:PORT"), std::string::npos) << bad << ": " << r.err;
   }
+}
+
+TEST(ServerMetricsConfig, PortInUseIsOneClearLineAndExit1) {
+  int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(taken, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taken, 1), 0);
+  socklen_t length = sizeof addr;
+  ASSERT_EQ(::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+  auto port = std::to_string(ntohs(addr.sin_port));
+  TempDir dir;
+  dir.write("users.txt", demo_users());
+  auto r = run_command({binary_path("parleyd"), "--password-hash-cost", "min", "--users", (dir / "users.txt").string(),
+                        "--db", (dir / "p.db").string(), "--metrics", "127.0.0.1:" + port, "0"},
+                       "");
+  ::close(taken);
+  EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1) << r.err;
+  EXPECT_NE(r.err.find("cannot serve metrics on 127.0.0.1:" + port + ": Address already in use"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace
