@@ -75,7 +75,7 @@ asio::awaitable<void> MetricsEndpoint::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    if (active_ >= limits_.max_connections) {
+    if (*active_ >= limits_.max_connections) {
       boost::system::error_code ignored;
       socket.close(ignored);  // over the cap: closed at once
       continue;
@@ -110,10 +110,10 @@ asio::awaitable<std::string> MetricsEndpoint::unhealthy() {
 }
 
 asio::awaitable<void> MetricsEndpoint::serve(tcp::socket socket) {
-  ++active_;
+  ++*active_;
   struct Release {
-    std::size_t& active;
-    ~Release() { --active; }
+    std::shared_ptr<std::size_t> active;
+    ~Release() { --*active; }
   } release{active_};
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer(limits_.max_request_bytes);

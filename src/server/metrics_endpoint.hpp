@@ -70,7 +70,9 @@ class MetricsEndpoint {
   boost::asio::ip::tcp::acceptor acceptor_;
   Sources sources_;
   MetricsLimits limits_;
-  std::size_t active_ = 0;
+  // Shared with the connections' coroutines, which may be freed after the
+  // endpoint, when the io_context is.
+  std::shared_ptr<std::size_t> active_ = std::make_shared<std::size_t>(0);
   std::shared_ptr<bool> closed_ = std::make_shared<bool>(false);
 };
 

@@ -61,13 +61,12 @@ class Server {
   // admission passes and the context: those go after the pool.
   std::unique_ptr<session::Admission> admission_;
   std::unique_ptr<session::Context> context_;
-  // Its connections' coroutines may be freed as late as the pool's destruction.
-  std::unique_ptr<MetricsEndpoint> metrics_;
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
   session::LoginQueue logins_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  std::unique_ptr<MetricsEndpoint> metrics_;  // with --metrics only
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
   std::atomic<bool> accepting_{false};                // listeners open

@@ -193,11 +193,12 @@ TEST_F(ServerMetrics, BlocksRefusalsAndTimeoutsAreCounted) {
     c.send_line("carol");
     c.read_until_closed();  // still blocked
   }
-  LineClient first(port());
+  // From another address, so the connections above count no more there.
+  LineClient first(port(), "127.0.0.1", "127.0.0.2");
   first.expect("Username: ");
-  LineClient second(port());
+  LineClient second(port(), "127.0.0.1", "127.0.0.2");
   second.expect("Username: ");
-  LineClient third(port());  // a third at the login prompt from one address: refused at accept
+  LineClient third(port(), "127.0.0.1", "127.0.0.2");  // a third at the login prompt from there: refused at accept
   third.read_until_closed();
   EXPECT_EQ(first.read_until_closed(), "Error: login timed out\n");  // --login-timeout 1
   EXPECT_TRUE(scrape_until([&](const PromText& t) {
