@@ -14,6 +14,7 @@
 #include "harness.hpp"
 #include "prometheus_text.hpp"
 #include "server_support.hpp"
+#include "tls_support.hpp"
 
 namespace parley::test {
 namespace {
@@ -214,6 +215,32 @@ TEST_F(ServerMetrics, BlocksRefusalsAndTimeoutsAreCounted) {
   EXPECT_EQ(delta("parley_logins_total", {{"result", "blocked"}}), 1);
   EXPECT_EQ(delta("parley_connections_refused_total", {{"reason", "too_many_logins"}}), 1);
   EXPECT_EQ(delta("parley_connections_accepted_total"), 5);
+}
+
+TEST_F(ServerMetrics, TlsConnectionsAreCountedApart) {
+  TestAuthority ca("parley test CA");
+  auto [cert, key] = ca.issue(ServerCertSpec{}).write(dir_.path(), "server");
+  start_with_metrics({"--tls-port", "0", "--tls-cert", cert, "--tls-key", key});
+  auto secure_port = tls_port(*server_);
+  ASSERT_NE(secure_port, 0);
+  auto tls = [](const PromText& t, const std::string& state) {
+    return at(t, "parley_connections_open", {{"state", state}, {"protocol", "classic"}, {"tls", "true"}});
+  };
+  TlsLineClient waiting(secure_port);
+  ASSERT_TRUE(waiting.handshake_ok()) << waiting.handshake_error();
+  waiting.expect("Username: ");
+  TlsLineClient alice(secure_port);
+  ASSERT_TRUE(alice.handshake_ok()) << alice.handshake_error();
+  EXPECT_NE(alice.login("alice", "secret").find("Login successful"), std::string::npos);
+  auto plain = user("bob", "hunter2");
+  auto during = scrape();
+  EXPECT_EQ(tls(during, "logging_in"), 1);
+  EXPECT_EQ(tls(during, "logged_in"), 1);
+  EXPECT_EQ(open_connections(during, "logged_in"), 1);
+  EXPECT_EQ(open_connections(during, "logging_in"), 0);
+  alice.send_line("logout");
+  alice.read_until_closed();
+  EXPECT_TRUE(scrape_until([&](const PromText& t) { return tls(t, "logged_in") == 0; }));
 }
 
 TEST_F(ServerMetrics, HealthzAndHttpBounds) {
