@@ -5,8 +5,8 @@
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <functional>
 #include <iostream>
 #include <thread>

@@ -19,10 +19,10 @@
 namespace parley::server {
 
 struct MetricsLimits {
-  std::size_t max_connections = 16;     // at once; more are closed at accept
-  std::size_t max_request_bytes = 8192; // request line and headers; larger: 431
-  std::size_t max_requests = 100;       // per connection, then it closes
-  std::chrono::seconds read_timeout{10};   // for each request, idle keep-alive included
+  std::size_t max_connections = 16;       // at once; more are closed at accept
+  std::size_t max_request_bytes = 8192;   // request line and headers; larger: 431
+  std::size_t max_requests = 100;         // per connection, then it closes
+  std::chrono::seconds read_timeout{10};  // for each request, idle keep-alive included
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds answer_timeout{2};  // for the figures and the health check
 };

@@ -38,11 +38,11 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
     const char* reason;
     Figure figure;
   };
-  for (const auto& r : {Refused{"server_full", Figure::refused_server_full},
-                        Refused{"too_many_connections", Figure::refused_too_many_connections},
-                        Refused{"too_many_logins", Figure::refused_too_many_logins},
-                        Refused{"too_many_failures", Figure::refused_too_many_failures},
-                        Refused{"busy", Figure::refused_busy}})
+  for (const auto& r :
+       {Refused{"server_full", Figure::refused_server_full},
+        Refused{"too_many_connections", Figure::refused_too_many_connections},
+        Refused{"too_many_logins", Figure::refused_too_many_logins},
+        Refused{"too_many_failures", Figure::refused_too_many_failures}, Refused{"busy", Figure::refused_busy}})
     w.sample("parley_connections_refused_total", {{"reason", r.reason}}, c[r.figure]);
 
   w.family("parley_logins_total", Type::counter,
@@ -92,8 +92,8 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.family("parley_store_commit_seconds", Type::histogram, "Time a store transaction took, its sync included.");
   std::vector<double> bounds(metrics::kCommitSecondsBounds.begin(), metrics::kCommitSecondsBounds.end());
   std::vector<std::int64_t> counts;
-  for (auto i = metrics::index(Figure::store_commit_bucket_first); i <= metrics::index(Figure::store_commit_bucket_last);
-       ++i)
+  for (auto i = metrics::index(Figure::store_commit_bucket_first);
+       i <= metrics::index(Figure::store_commit_bucket_last); ++i)
     counts.push_back(c.values[i]);
   w.histogram("parley_store_commit_seconds", bounds, counts,
               static_cast<double>(c[Figure::store_commit_nanoseconds]) / 1e9);

@@ -19,11 +19,11 @@
 #include <thread>
 
 #include "core/user_file.hpp"
+#include "metrics/registry.hpp"
 #include "net/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
-#include "metrics/registry.hpp"
 #include "proto/classic/format.hpp"
 #include "server/metrics_page.hpp"
 #include "server/process_figures.hpp"

@@ -52,7 +52,9 @@ namespace prom_detail {
 inline bool name_start(char c, bool colon) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (colon && c == ':');
 }
-inline bool name_char(char c, bool colon) { return name_start(c, colon) || std::isdigit(static_cast<unsigned char>(c)); }
+inline bool name_char(char c, bool colon) {
+  return name_start(c, colon) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 inline bool valid_name(std::string_view s, bool colon) {
   if (s.empty() || !name_start(s[0], colon)) return false;

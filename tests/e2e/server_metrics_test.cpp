@@ -1,8 +1,8 @@
 // /metrics and /healthz over a real socket: the figures move with real
 // traffic, the text is valid Prometheus exposition format, and the HTTP
 // endpoint keeps its bounds.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -203,7 +203,8 @@ TEST_F(ServerMetrics, BlocksRefusalsAndTimeoutsAreCounted) {
   third.read_until_closed();
   EXPECT_EQ(first.read_until_closed(), "Error: login timed out\n");  // --login-timeout 1
   EXPECT_TRUE(scrape_until([&](const PromText& t) {
-    return at(t, "parley_timeouts_total", {{"kind", "login"}}) - at(before, "parley_timeouts_total", {{"kind", "login"}}) ==
+    return at(t, "parley_timeouts_total", {{"kind", "login"}}) -
+               at(before, "parley_timeouts_total", {{"kind", "login"}}) ==
            2;
   }));
   auto after = scrape();
@@ -251,20 +252,22 @@ TEST_F(ServerMetrics, HealthzAndHttpBounds) {
 
   EXPECT_EQ(get(metrics_port_, "/nothing").status, 404);
   EXPECT_EQ(get(metrics_port_, "/").status, 404);
-  auto post = http(metrics_port_, "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  auto post =
+      http(metrics_port_, "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(post.status, 405);
   EXPECT_NE(post.head.find("\r\nAllow: GET"), std::string::npos) << post.head;
   EXPECT_EQ(http(metrics_port_, "NONSENSE\r\n\r\n").status, 400);
 
   // Headers over the 8 KiB bound: refused, never answered with the figures.
-  auto big = http(metrics_port_,
-                  "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(9000, 'a') + "\r\n\r\n");
+  auto big =
+      http(metrics_port_, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(9000, 'a') + "\r\n\r\n");
   EXPECT_EQ(big.status, 431) << big.head;
   EXPECT_EQ(big.body.find("parley_"), std::string::npos);
 
   // Keep-alive: two requests on one connection, the second closing it.
-  auto both = http(metrics_port_,
-                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto both =
+      http(metrics_port_,
+           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(support::count_of(both.body, "HTTP/1.1 200 OK"), 1u) << both.body;
 
   // A client that sends nothing is closed at the read deadline, not held.

@@ -70,15 +70,15 @@ TEST(MetricsExposition, HistogramIsCumulativeWithInf) {
 
 TEST(MetricsExposition, StrictParserRefusesBadText) {
   using test::parse_prometheus_text;
-  EXPECT_THROW(parse_prometheus_text("x 1"), test::PromError);                          // no final newline
-  EXPECT_THROW(parse_prometheus_text("1x 1\n"), test::PromError);                       // bad name
-  EXPECT_THROW(parse_prometheus_text("x{a=b} 1\n"), test::PromError);                   // unquoted
-  EXPECT_THROW(parse_prometheus_text("x{a=\"\\t\"} 1\n"), test::PromError);            // bad escape
-  EXPECT_THROW(parse_prometheus_text("x one\n"), test::PromError);                      // bad value
-  EXPECT_THROW(parse_prometheus_text("x 1\nx 2\n"), test::PromError);                   // repeated series
-  EXPECT_THROW(parse_prometheus_text("x 1\ny 1\nx{a=\"b\"} 1\n"), test::PromError);     // family split
-  EXPECT_THROW(parse_prometheus_text("# TYPE c counter\nc -1\n"), test::PromError);    // negative counter
-  EXPECT_THROW(parse_prometheus_text("# TYPE x kind\nx 1\n"), test::PromError);        // bad type
+  EXPECT_THROW(parse_prometheus_text("x 1"), test::PromError);                       // no final newline
+  EXPECT_THROW(parse_prometheus_text("1x 1\n"), test::PromError);                    // bad name
+  EXPECT_THROW(parse_prometheus_text("x{a=b} 1\n"), test::PromError);                // unquoted
+  EXPECT_THROW(parse_prometheus_text("x{a=\"\\t\"} 1\n"), test::PromError);          // bad escape
+  EXPECT_THROW(parse_prometheus_text("x one\n"), test::PromError);                   // bad value
+  EXPECT_THROW(parse_prometheus_text("x 1\nx 2\n"), test::PromError);                // repeated series
+  EXPECT_THROW(parse_prometheus_text("x 1\ny 1\nx{a=\"b\"} 1\n"), test::PromError);  // family split
+  EXPECT_THROW(parse_prometheus_text("# TYPE c counter\nc -1\n"), test::PromError);  // negative counter
+  EXPECT_THROW(parse_prometheus_text("# TYPE x kind\nx 1\n"), test::PromError);      // bad type
   EXPECT_THROW(parse_prometheus_text("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
                                      "h_count 1\n"),
                test::PromError);  // not cumulative
