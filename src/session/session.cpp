@@ -54,8 +54,7 @@ void Session::deliver(core::EnvelopePtr envelope) {
 void Session::deliver_here(core::EnvelopePtr envelope) {
   if (connection_.closing()) return;
   if (!holding_live_) {
-    count_out(*envelope);
-    connection_.send(encode(envelope));
+    if (connection_.send(encode(envelope))) count_out(*envelope);
     return;
   }
   if (!held_) held_ = std::make_unique<std::vector<core::EnvelopePtr>>();
@@ -321,10 +320,8 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
 void Session::end_joining() {
   holding_live_ = false;
   if (auto held = std::move(held_))
-    for (auto& envelope : *held) {
-      count_out(*envelope);
-      connection_.send(encode(envelope));
-    }
+    for (auto& envelope : *held)
+      if (connection_.send(encode(envelope))) count_out(*envelope);
   on_joined();
 }
 
