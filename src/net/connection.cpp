@@ -6,11 +6,13 @@
 #include <array>
 #include <boost/asio/post.hpp>
 
+#include "metrics/registry.hpp"
 #include "net/worker.hpp"
 
 namespace parley::net {
 
 namespace asio = boost::asio;
+using metrics::Figure;
 
 namespace {
 constexpr std::size_t kGather = 64;
@@ -78,6 +80,7 @@ void Connection::read_pass() {
       return handler_.on_input_end();
     }
     if (result.status == IoStatus::error) return fail();
+    metrics::add(Figure::bytes_in, static_cast<std::int64_t>(result.bytes));
     hand_out(std::string_view(buffer.data(), result.bytes));
     if (!stash_.empty() || paused_ || backlogged_ || closing_ || closed_) return;
     if (result.drained) return arm_read();
@@ -128,9 +131,11 @@ bool Connection::send(std::shared_ptr<const std::string> bytes) {
   if (closed_ || closing_) return false;
   if (queue_.queued_bytes() + bytes->size() > limits_.max_queue_bytes) {
     cut_off_slow_ = true;
+    metrics::add(Figure::slow_cut_offs);
     close();
     return false;
   }
+  metrics::add(Figure::bytes_queued, static_cast<std::int64_t>(bytes->size()));
   queue_.push_shared(std::move(bytes));
   schedule_flush();
   return true;
@@ -138,6 +143,7 @@ bool Connection::send(std::shared_ptr<const std::string> bytes) {
 
 void Connection::reply(std::string_view text) {
   if (closed_ || closing_) return;
+  metrics::add(Figure::bytes_queued, static_cast<std::int64_t>(text.size()));
   queue_.push_copy(text);
   schedule_flush();
 }
@@ -173,6 +179,7 @@ void Connection::flush() {
       break;
     }
     queue_.consume(result.bytes);
+    metrics::add(Figure::bytes_out, static_cast<std::int64_t>(result.bytes));
     if (drain_) drain_->left -= std::min(drain_->left, result.bytes);
     if (result.bytes < total) {  // the socket is full
       arm_write();
@@ -228,6 +235,7 @@ void Connection::close() {
   closed_ = true;
   closing_ = true;
   transport_->close();
+  if (!queue_.empty()) metrics::add(Figure::bytes_dropped, static_cast<std::int64_t>(queue_.queued_bytes()));
   queue_.clear();
   stash_ = {};
   worker_.detach(*this);

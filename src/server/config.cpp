@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -50,6 +51,7 @@ struct Raw {
   std::int64_t tls_handshake_timeout = 10;
   std::string log_level = "info";
   std::string log_format;  // empty: chosen from where stderr goes
+  std::string metrics;  // ADDR:PORT
   std::string config;
   bool users_given = false;
 };
@@ -252,11 +254,38 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       apply = text(raw.log_level);
     else if (name == "log-format")
       apply = text(raw.log_format);
+    else if (name == "metrics")
+      apply = text(raw.metrics);
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, core::log_safe(name)));
     const auto* flag = app ? app->get_option_no_throw("--" + name) : nullptr;
     if (!flag || flag->count() == 0) apply();  // the command line wins
   }
+}
+
+// "ADDR:PORT", the address an IPv4 one or an IPv6 one in brackets.
+bool parse_metrics(const std::string& text, ServerConfig& c) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string host = text.substr(0, colon);
+  std::string port = text.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+    if (host.find(':') == std::string::npos) return false;
+  } else if (host.find(':') != std::string::npos) {
+    return false;  // an IPv6 address needs its brackets
+  }
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  auto number = std::stoi(port);
+  if (number > 65535) return false;
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec) return false;
+  c.metrics_enabled = true;
+  c.metrics_address = host;
+  c.metrics_port = static_cast<std::uint16_t>(number);
+  return true;
 }
 
 ServerConfig validate(const Raw& raw) {
@@ -329,6 +358,9 @@ ServerConfig validate(const Raw& raw) {
       throw ConfigError(
           fmt::format("log-format must be one of {}; not '{}'", kLogFormatNames, core::log_safe(raw.log_format)));
   }
+  if (!raw.metrics.empty() && !parse_metrics(raw.metrics, c))
+    throw ConfigError(fmt::format("metrics: not ADDR:PORT (an IPv6 address in brackets, [::1]:9100): '{}'",
+                                  core::log_safe(raw.metrics)));
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -402,6 +434,9 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--log-format", raw.log_format,
                  "Log lines as text (UTC timestamps), json (one object a line) or journal (syslog priority "
                  "prefixes; the default when stderr is the systemd journal, else text)");
+  app.add_option("--metrics", raw.metrics,
+                 "Serve /metrics (Prometheus) and /healthz over HTTP on ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100 "
+                 "(default: off)");
   app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
   try {
     app.parse(argc, argv);

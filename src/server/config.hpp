@@ -56,6 +56,10 @@ struct ServerConfig {
   std::chrono::seconds tls_handshake_timeout{10};
   spdlog::level::level_enum log_level = spdlog::level::info;
   std::optional<LogFormat> log_format;  // none: journal when stderr is the journal's, else text
+  // The HTTP endpoint for /metrics and /healthz; off unless metrics_enabled.
+  bool metrics_enabled = false;
+  std::string metrics_address;  // an IP address
+  std::uint16_t metrics_port = 0;
 };
 
 // Either the settings, or the exit code to leave with (0 after --help, 2

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <variant>
 
+#include "metrics/registry.hpp"
 #include "net/tcp_transport.hpp"
 
 namespace parley::server {
@@ -76,6 +77,7 @@ void Listener::accept_ready() {
       });
       return;
     }
+    metrics::add(metrics::Figure::connections_accepted);
     auto address = net::peer_address_of(fd);
     auto admitted = admission_.admit(address, std::chrono::steady_clock::now());
     if (auto* refused = std::get_if<session::Admission::Refused>(&admitted)) {
@@ -97,6 +99,7 @@ void Listener::accept_ready() {
 
 // The socket is new, so one short line fits its send buffer: no waiting.
 void Listener::refuse(int fd, const std::string& address, const session::Admission::Refused& refused) {
+  metrics::add(session::figure(refused.why));
   if (protocol_.refusal) {
     auto line = protocol_.refusal(refused.why, refused.left);
     [[maybe_unused]] auto sent = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -19,12 +19,15 @@
 #include <thread>
 
 #include "core/user_file.hpp"
+#include "metrics/registry.hpp"
 #include "net/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
 #include "server/service_notify.hpp"
+#include "server/metrics_page.hpp"
+#include "server/process_figures.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {
@@ -230,6 +233,7 @@ void Server::start() {
   notices_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGHUP, SIGUSR1, SIGUSR2);
   wait_for_notice();
   open_listeners();
+  open_metrics();
   pool_.start();
   std::vector<std::string> addresses;
   for (auto& l : listeners_) {
@@ -238,8 +242,48 @@ void Server::start() {
     l->start();
     addresses.push_back(describe(l->local_endpoint()));
   }
+  accepting_ = true;
+  if (metrics_) {
+    spdlog::info("metrics served on {} (/metrics, /healthz)", describe(metrics_->local_endpoint()));
+    metrics_->start();
+  }
   service_status_ = fmt::format("listening on {}", fmt::join(addresses, ", "));
   notify_ready(service_status_);
+}
+
+void Server::open_metrics() {
+  if (!config_.metrics_enabled) return;
+  tcp::endpoint endpoint(asio::ip::make_address(config_.metrics_address), config_.metrics_port);
+  try {
+    metrics_ = std::make_unique<MetricsEndpoint>(pool_.at(0), endpoint, metrics_sources());
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot serve metrics on " + describe(endpoint) + ": " + e.code().message());
+  }
+}
+
+MetricsEndpoint::Sources Server::metrics_sources() {
+  MetricsEndpoint::Sources s;
+  s.probe_store = [this](std::function<void(std::optional<std::int64_t>)> done) {
+    store_->probe([done = std::move(done)](store::Result<store::Probe> r) {
+      done(r.ok() ? std::optional<std::int64_t>(r.value().stored_messages) : std::nullopt);
+    });
+  };
+  s.page = [this](std::optional<std::int64_t> stored) {
+    ScrapeFigures scrape;
+    scrape.version = PARLEY_VERSION;
+    scrape.login_queue_waiting = static_cast<std::int64_t>(logins_.waiting());
+    scrape.stored_messages = stored;
+    scrape.process = read_process_figures();
+    return metrics_page(metrics::process_registry().snapshot(), scrape);
+  };
+  s.not_serving = [this] { return not_serving(); };
+  return s;
+}
+
+std::string Server::not_serving() const {
+  if (!accepting_) return "not accepting connections";
+  if (admission_->connections() >= admission_->limits().max_connections) return "server full";
+  return {};
 }
 
 void Server::wait_for_notice() {
@@ -287,6 +331,8 @@ void Server::shutdown() {
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {
     for (auto& l : listeners_) l->close();
+    accepting_ = false;
+    if (metrics_) metrics_->close();  // no store probe starts after this
     boost::system::error_code ignored;
     notices_->cancel(ignored);
     closed.set_value();

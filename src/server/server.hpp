@@ -2,6 +2,7 @@
 // orderly shutdown between them.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -16,6 +17,7 @@
 #include "net/tls_context.hpp"
 #include "server/config.hpp"
 #include "server/listener.hpp"
+#include "server/metrics_endpoint.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "session/session.hpp"
@@ -46,6 +48,10 @@ class Server {
   void wait_for_notice();
   void reload_tls();
   void shutdown();
+  void open_metrics();
+  // The /metrics and /healthz answers.
+  MetricsEndpoint::Sources metrics_sources();
+  std::string not_serving() const;
 
   ServerConfig config_;
   std::unique_ptr<net::TlsServerContext> tls_;  // with a TLS listener only
@@ -61,9 +67,11 @@ class Server {
   std::unique_ptr<core::ChatService> chat_;
   session::LoginQueue logins_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  std::unique_ptr<MetricsEndpoint> metrics_;  // with --metrics only
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
   std::string service_status_;  // for the service manager: where the server listens
+  std::atomic<bool> accepting_{false};                // listeners open
 };
 
 }  // namespace parley::server

@@ -24,6 +24,22 @@ const char* describe(Refusal refusal) {
   return "refused";
 }
 
+metrics::Figure figure(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::server_full:
+      return metrics::Figure::refused_server_full;
+    case Refusal::too_many_connections:
+      return metrics::Figure::refused_too_many_connections;
+    case Refusal::too_many_logins:
+      return metrics::Figure::refused_too_many_logins;
+    case Refusal::too_many_failures:
+      return metrics::Figure::refused_too_many_failures;
+    case Refusal::busy:
+      break;
+  }
+  return metrics::Figure::refused_busy;
+}
+
 Admission::Admission(AddressLimits limits, net::NetworkList exempt) : limits_(limits), exempt_(std::move(exempt)) {}
 
 Admission::Pass::Pass(Pass&& other) noexcept

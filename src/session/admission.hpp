@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "metrics/figure.hpp"
 #include "net/address_share.hpp"
 
 namespace parley::session {
@@ -34,6 +35,8 @@ enum class Refusal {
 };
 
 const char* describe(Refusal refusal);
+// Where a refusal is counted.
+metrics::Figure figure(Refusal refusal);
 
 class Admission {
  public:

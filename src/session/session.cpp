@@ -6,11 +6,23 @@
 #include <cstdint>
 
 #include "core/text.hpp"
+#include "metrics/registry.hpp"
 
 namespace parley::session {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
+using metrics::Figure;
+
+namespace {
+
+// The open-connections gauge for a connection in this state.
+Figure open_figure(bool logged_in, bool tls) {
+  if (logged_in) return tls ? Figure::connections_logged_in_tls : Figure::connections_logged_in_plain;
+  return tls ? Figure::connections_logging_in_tls : Figure::connections_logging_in_plain;
+}
+
+}  // namespace
 
 Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker, Admission::Pass pass)
     : connection_(std::move(transport), *this, worker, context.limits),
@@ -32,6 +44,8 @@ void Session::start() {
   started_ = Clock::now();
   connection_.limit_unread_replies(kUnreadBeforeLogin);
   connection_.set_deadline(started_ + settings().login_timeout);
+  metrics::add(open_figure(false, connection_.encrypted()));
+  counted_open_ = true;
   on_started();
   connection_.start();
 }
@@ -46,11 +60,12 @@ void Session::deliver(core::EnvelopePtr envelope) {
 void Session::deliver_here(core::EnvelopePtr envelope) {
   if (connection_.closing()) return;
   if (!holding_live_) {
-    connection_.send(encode(envelope));
+    if (connection_.send(encode(envelope))) count_out(*envelope);
     return;
   }
   if (!held_) held_ = std::make_unique<std::vector<core::EnvelopePtr>>();
   if (held_->size() >= settings().max_held) {
+    metrics::add(Figure::slow_cut_offs);
     spdlog::warn("slow client cut off user={} reason=too many messages during offline delivery", user_);
     connection_.close();
     return;
@@ -95,6 +110,7 @@ void Session::on_deadline() {
     connection_.set_deadline(idle_end_);
     return;
   }
+  metrics::add(logged_in_ ? Figure::idle_timeouts : Figure::login_timeouts);
   finish(End::timeout, timeout_notice());
 }
 
@@ -117,6 +133,8 @@ void Session::on_closed() {
   }
   leave_chat();
   if (connection_.cut_off_slow()) end_ = End::slow;
+  if (counted_open_) metrics::add(open_figure(logged_in_, connection_.encrypted()), -1);
+  counted_open_ = false;
   log_end();
   held_.reset();
   pace_timer_.reset();
@@ -209,6 +227,7 @@ std::string Session::loggable_name(const std::string& name) const {
 
 std::optional<std::chrono::seconds> Session::blocked(const std::string& name) {
   auto left = chat().blocked_for(name, connection_.peer_address());
+  if (left) metrics::add(Figure::logins_blocked);
   if (left)
     spdlog::info("login refused user={} from={} reason=blocked left={}s", loggable_name(name),
                  connection_.peer_address(), left->count());
@@ -216,6 +235,7 @@ std::optional<std::chrono::seconds> Session::blocked(const std::string& name) {
 }
 
 void Session::refuse(Refusal why, std::chrono::seconds left) {
+  metrics::add(figure(why));
   spdlog::warn("login refused from={} reason={}", connection_.peer(), describe(why));
   finish(End::refused, refusal_notice(why, left));
 }
@@ -277,6 +297,11 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
   auto address = connection_.peer_address();
   switch (verdict.outcome) {
     case core::LoginOutcome::ok:
+      metrics::add(Figure::logins_ok);
+      if (counted_open_) {
+        metrics::add(open_figure(false, connection_.encrypted()), -1);
+        metrics::add(open_figure(true, connection_.encrypted()));
+      }
       logged_in_ = true;
       pass_.logged_in();
       connection_.limit_unread_replies(SIZE_MAX);
@@ -284,13 +309,17 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
       spdlog::info("login user={} from={}", name, connection_.peer());
       break;
     case core::LoginOutcome::blocked:
+      metrics::add(Figure::logins_failed);
+      metrics::add(Figure::lockout_blocks);
       spdlog::warn("blocked user={} from={} for={}s", loggable_name(name), address, verdict.block.count());
       break;
     case core::LoginOutcome::still_blocked:
+      metrics::add(Figure::logins_blocked);
       spdlog::info("login refused user={} from={} reason=blocked left={}s", loggable_name(name), address,
                    verdict.block.count());
       break;
     case core::LoginOutcome::failed:
+      metrics::add(Figure::logins_failed);
       spdlog::info("login failed user={} from={}", loggable_name(name), address);
       break;
   }
@@ -327,6 +356,7 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
   if (!page.messages.empty()) {
     if (!offline_begun_) on_offline_begin();
     offline_begun_ = true;
+    metrics::add(Figure::messages_out_offline, static_cast<std::int64_t>(page.messages.size()));
     for (auto& m : page.messages) on_offline_message(m.message);
   }
   // Only what reached the connection leaves the mailbox.
@@ -342,7 +372,8 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
 void Session::end_joining() {
   holding_live_ = false;
   if (auto held = std::move(held_))
-    for (auto& envelope : *held) connection_.send(encode(envelope));
+    for (auto& envelope : *held)
+      if (connection_.send(encode(envelope))) count_out(*envelope);
   on_joined();
 }
 

@@ -18,6 +18,7 @@
 
 #include "core/chat_service.hpp"
 #include "core/token_bucket.hpp"
+#include "metrics/registry.hpp"
 #include "net/connection.hpp"
 #include "net/worker.hpp"
 #include "session/admission.hpp"
@@ -137,6 +138,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void log_end_before_login(const std::string& peer) const;
   // Starts the idle period: a warning before its end, then the logout.
   void arm_idle(std::chrono::steady_clock::time_point now);
+  static void count_out(const core::Envelope& envelope) {
+    metrics::add(envelope.message().kind == core::MessageKind::broadcast ? metrics::Figure::messages_out_broadcast
+                                                                         : metrics::Figure::messages_out_private);
+  }
   std::shared_ptr<Session> self();
   template <class T>
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
@@ -168,6 +173,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   std::chrono::steady_clock::time_point idle_end_;  // the idle logout, once logged in
   bool idle_warned_ = false;
   bool logged_in_ = false;
+  bool counted_open_ = false;  // in the open-connections gauge
   bool joined_ = false;
   bool holding_live_ = true;  // live messages wait until offline ones are out
   bool offline_begun_ = false;

@@ -38,6 +38,11 @@ class Result {
 
 struct Done {};
 
+// What a health check and a metrics scrape ask the store.
+struct Probe {
+  std::int64_t stored_messages = 0;  // waiting in mailboxes; a broadcast stored once counts once
+};
+
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
@@ -101,6 +106,8 @@ class Store {
                               Callback<Done> done) = 0;
   virtual void fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) = 0;
   virtual void ack_mailbox(AccountId id, MessageId upto, Callback<Done> done) = 0;
+  // A quick read in the store's order: its answer shows the store works.
+  virtual void probe(Callback<Probe> done) = 0;
 };
 
 }  // namespace parley::store

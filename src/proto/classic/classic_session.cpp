@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "metrics/registry.hpp"
 #include "proto/classic/format.hpp"
 
 namespace parley::proto::classic {
@@ -112,6 +113,7 @@ void ClassicSession::on_stored() {
 void ClassicSession::on_command(std::string_view line) {
   Command command = parse_command(line);
   if (!std::holds_alternative<Empty>(command) && !pace(line)) return;
+  count_in(command);
   auto& chat = this->chat();
   if (std::holds_alternative<WhoElse>(command)) {
     send(who_else(chat.who_else(user())));
@@ -138,6 +140,19 @@ void ClassicSession::on_command(std::string_view line) {
     send(usage(bad->syntax));
   }
   prompt();
+}
+
+void ClassicSession::count_in(const Command& command) {
+  using metrics::Figure;
+  if (std::holds_alternative<Empty>(command)) return;
+  if (std::holds_alternative<PrivateMessage>(command))
+    metrics::add(Figure::messages_in_private);
+  else if (std::holds_alternative<BroadcastAll>(command))
+    metrics::add(Figure::messages_in_broadcast);
+  else if (std::holds_alternative<BroadcastUsers>(command))
+    metrics::add(Figure::messages_in_broadcast_list);
+  else
+    metrics::add(Figure::messages_in_other);
 }
 
 void ClassicSession::on_private(const PrivateMessage& c) {

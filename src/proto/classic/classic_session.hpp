@@ -36,6 +36,8 @@ class ClassicSession final : public session::Session {
   std::string_view protocol() const override { return "classic"; }
 
   void on_command(std::string_view line);
+  // Counts a command line of a logged-in user by kind.
+  static void count_in(const Command& command);
   void on_private(const PrivateMessage& c);
   void on_broadcast_all(const BroadcastAll& c);
   void on_broadcast_users(const BroadcastUsers& c);

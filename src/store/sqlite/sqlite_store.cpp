@@ -1,8 +1,12 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <future>
 #include <optional>
 
+#include "metrics/histogram.hpp"
+#include "metrics/registry.hpp"
 #include "store/sqlite/private_files.hpp"
 #include "store/sqlite/schema_upgrade.hpp"
 
@@ -143,6 +147,7 @@ void SqliteStore::worker() {
 }
 
 void SqliteStore::run_batch(std::deque<Job>& batch) {
+  auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<std::string>> errors(batch.size());
   auto batch_error = run_transaction(batch, 0, batch.size(), errors);
   if (batch_error && batch.size() > 1) {
@@ -160,6 +165,12 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
     std::lock_guard lock(mutex_);
     ++commits_;
   }
+  auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
+  metrics::add(metrics::Figure::store_commits);
+  metrics::add(metrics::Figure::store_commit_nanoseconds, latency.count());
+  metrics::add(metrics::commit_bucket(latency));
+  auto failed = std::count_if(errors.begin(), errors.end(), [](const auto& e) { return e.has_value(); });
+  if (failed > 0) metrics::add(metrics::Figure::store_failures, failed);
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(errors[i] ? &*errors[i] : nullptr);
 }
 
@@ -382,6 +393,21 @@ void SqliteStore::ack_mailbox(AccountId id, MessageId upto, Callback<Done> done)
               "(SELECT COALESCE(min(broadcast_cursor), 0) FROM accounts)")
             .run();
         return Done{};
+      },
+      std::move(done));
+}
+
+// count(*) over the messages table walks its smallest index without reading
+// the rows: milliseconds for a million waiting messages.
+void SqliteStore::probe(Callback<Probe> done) {
+  submit<Probe>(
+      [](sqlite::Database& db) {
+        auto& st = db.prepare("SELECT count(*) FROM messages");
+        st.step();
+        Probe probe;
+        probe.stored_messages = st.int64(0);
+        st.reset();
+        return probe;
       },
       std::move(done));
 }

@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
                       Callback<Done> done) override;
   void fetch_mailbox(AccountId id, MessageId after, std::size_t limit, Callback<MailboxPage> done) override;
   void ack_mailbox(AccountId id, MessageId upto, Callback<Done> done) override;
+  void probe(Callback<Probe> done) override;
 
   // Counters for tests and benchmarks.
   std::uint64_t commits() const;
