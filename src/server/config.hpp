@@ -28,6 +28,7 @@ struct ServerConfig {
   bool users_file_given = false;
   std::size_t users_file_max = std::size_t{64} << 20;  // bytes
   std::string db_path = "parley.db";
+  std::string control_socket = "parleyd.sock";  // for parleyctl; empty: none
   int login_times = 3;
   std::chrono::seconds block_time{60};
   std::chrono::seconds timeout{1800};
@@ -54,6 +55,9 @@ struct ServerConfig {
   std::string tls_key;              // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};
 };
+
+// parleyd.sock in the database's directory.
+std::string default_control_socket(const std::string& db_path);
 
 // Either the settings, or the exit code to leave with (0 after --help, 2
 // after a bad flag or value, with a one-line error already on stderr).

@@ -57,9 +57,14 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void deliver_here(core::EnvelopePtr envelope) override;
   // Server shutdown: a last word, then close.
   void on_shutdown() override;
+  // From the server's operator (parleyctl): a line, or the end with a line.
+  void notice(std::shared_ptr<const std::string> text) override;
+  void end_by_admin(core::AdminEnd why) override;
+  std::string peer() const override { return login_peer_; }
+  core::TimePoint since() const override { return login_time_; }
 
  protected:
-  enum class End { disconnect, logout, timeout, shutdown, slow, refused };
+  enum class End { disconnect, logout, timeout, shutdown, slow, refused, admin };
 
   core::ChatService& chat() { return context_.chat; }
   const Settings& settings() const { return context_.settings; }
@@ -111,6 +116,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
   virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
   virtual std::string timeout_notice() = 0;  // login timed out, or idle logout
   virtual std::string shutdown_notice() = 0;
+  virtual std::string admin_end_notice(core::AdminEnd why) = 0;
+  virtual std::string server_notice(std::string_view text) = 0;
   virtual std::string refusal_notice(Refusal why, std::chrono::seconds left) = 0;
   // The store answered what await_store() waited for; its reply is sent.
   virtual void on_stored() = 0;
@@ -126,6 +133,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void end_joining();
   void leave_chat();
   void log_end();
+  void end_by_admin_here(core::AdminEnd why);
   std::shared_ptr<Session> self();
   template <class T>
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
@@ -153,6 +161,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
   };
   std::unique_ptr<PendingCheck> pending_check_;
   End end_ = End::disconnect;
+  core::AdminEnd admin_end_ = core::AdminEnd::kicked;
+  // Set before joining, read by the operator's `who` from any thread.
+  std::string login_peer_;
+  core::TimePoint login_time_{};
   bool logged_in_ = false;
   bool joined_ = false;
   bool holding_live_ = true;  // live messages wait until offline ones are out

@@ -30,6 +30,8 @@ class ClassicSession final : public session::Session {
   std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) override;
   std::string timeout_notice() override;
   std::string shutdown_notice() override;
+  std::string admin_end_notice(core::AdminEnd why) override;
+  std::string server_notice(std::string_view text) override;
   std::string refusal_notice(session::Refusal why, std::chrono::seconds left) override;
   void on_stored() override;
 
