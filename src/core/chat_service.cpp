@@ -38,8 +38,8 @@ void ChatService::load() {
   auto records = store_.load_accounts();
   std::lock_guard lock(mutex_);
   for (auto& r : records) {
-    auto [it, added] = accounts_.try_emplace(r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro),
-                                                             r.last_seen, r.manager, r.disabled});
+    auto [it, added] = accounts_.try_emplace(
+        r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen, r.manager, r.disabled});
     if (!added)
       throw std::runtime_error("the accounts '" + it->first + "' and '" + r.name +
                                "' differ only in case; account names ignore case");
@@ -165,9 +165,8 @@ AdminResult ChatService::add_account(std::string_view name, std::string_view pas
     result.name = *account_name(name);
     return result.status = AdminStatus::exists, result;
   }
-  auto records = store_.save_accounts({{std::string(name), hash_password(password, settings_.hash_cost),
-                                        AccountManager::parleyctl}},
-                                      {});
+  auto records = store_.save_accounts(
+      {{std::string(name), hash_password(password, settings_.hash_cost), AccountManager::parleyctl}}, {});
   std::lock_guard lock(mutex_);
   for (auto& r : records)
     accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false};

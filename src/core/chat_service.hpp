@@ -64,12 +64,12 @@ enum class IntroStatus { saved, cleared, too_long };
 
 struct ImportStats {
   std::size_t created = 0;
-  std::size_t updated = 0;    // a new password (which also enables a disabled account)
-  std::size_t unchanged = 0;  // parleyctl's lines not counted
-  std::size_t enabled = 0;    // disabled file accounts whose line came back
-  std::size_t disabled = 0;   // file accounts no longer in the file
+  std::size_t updated = 0;         // a new password (which also enables a disabled account)
+  std::size_t unchanged = 0;       // parleyctl's lines not counted
+  std::size_t enabled = 0;         // disabled file accounts whose line came back
+  std::size_t disabled = 0;        // file accounts no longer in the file
   std::vector<UserEntry> ignored;  // lines for parleyctl's accounts (no password kept)
-  std::size_t ended = 0;      // connections ended (a changed password, a disabled account)
+  std::size_t ended = 0;           // connections ended (a changed password, a disabled account)
 };
 
 // Account administration (parleyctl).
@@ -77,8 +77,8 @@ enum class AdminStatus { ok, unknown_user, exists, bad_name, bad_password };
 
 struct AdminResult {
   AdminStatus status = AdminStatus::ok;
-  std::string name;     // the account's own spelling (ok), or what was given
-  std::string problem;  // bad_password: what is wrong
+  std::string name;                                    // the account's own spelling (ok), or what was given
+  std::string problem;                                 // bad_password: what is wrong
   AccountManager manager = AccountManager::parleyctl;  // before the change
   std::size_t ended = 0;                               // connections ended
 };

@@ -44,8 +44,8 @@ void wait_for(int fd, short events, Clock::time_point deadline) {
 }  // namespace
 
 std::variant<proto::control::Response, Unreachable> ask_server(const std::string& socket_path,
-                                                                const proto::control::Request& request,
-                                                                std::chrono::seconds deadline_after) {
+                                                               const proto::control::Request& request,
+                                                               std::chrono::seconds deadline_after) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof addr.sun_path) return Unreachable{"the socket path is too long"};
   Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));

@@ -19,7 +19,7 @@ struct Unreachable {
 // The response; Unreachable; or throws std::runtime_error for a server
 // that was reached but did not answer properly in time.
 std::variant<proto::control::Response, Unreachable> ask_server(const std::string& socket_path,
-                                                                const proto::control::Request& request,
-                                                                std::chrono::seconds deadline);
+                                                               const proto::control::Request& request,
+                                                               std::chrono::seconds deadline);
 
 }  // namespace parley::ctl

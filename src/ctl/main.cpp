@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "core/user_file.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/exit_codes.hpp"
@@ -104,9 +105,10 @@ int run(const Options& o, Request request) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"parleyctl: administer parleyd (accounts, who is online, notices, reload, status) through its "
-               "control socket; the user commands also work on the database while parleyd is stopped.",
-               "parleyctl"};
+  CLI::App app{
+      "parleyctl: administer parleyd (accounts, who is online, notices, reload, status) through its "
+      "control socket; the user commands also work on the database while parleyd is stopped.",
+      "parleyctl"};
   app.set_version_flag("--version", std::string("parleyctl ") + PARLEY_VERSION);
   app.add_flag("--json", o.json, "Print JSON instead of one item a line");
   app.add_option("--socket", o.socket, "parleyd's control socket (default: parleyd.sock beside the database)");
@@ -122,8 +124,9 @@ int main(int argc, char** argv) {
   auto* user = app.add_subcommand("user", "Accounts: add, passwd, del, list")->require_subcommand(1);
   auto* add = user->add_subcommand("add", "Create an account; the password is read from a prompt or stdin");
   add->add_option("NAME", name, "Account name")->required();
-  auto* passwd = user->add_subcommand("passwd", "Set an account's password (read from a prompt or stdin); its "
-                                                "connections end");
+  auto* passwd = user->add_subcommand("passwd",
+                                      "Set an account's password (read from a prompt or stdin); its "
+                                      "connections end");
   passwd->add_option("NAME", name, "Account name")->required();
   auto* del = user->add_subcommand("del", "Delete an account and its waiting messages; its connections end");
   del->add_option("NAME", name, "Account name")->required();
@@ -146,7 +149,8 @@ int main(int argc, char** argv) {
     if (*add || *passwd) {
       request.command = *add ? "user-add" : "user-passwd";
       if (*add && !core::is_valid_username(name))
-        return fail(ctl::kRefused, "invalid user name '" + name + "' (use 1 to 32 letters, digits, '.', '_' or '-')");
+        return fail(ctl::kRefused,
+                    "invalid user name '" + core::log_safe(name) + "' (use 1 to 32 letters, digits, '.', '_' or '-')");
       auto password = ctl::read_new_password(name);
       if (auto problem = core::password_problem(password); !problem.empty())
         return fail(ctl::kRefused, "password refused: " + problem + "; nothing was changed");
@@ -162,7 +166,9 @@ int main(int argc, char** argv) {
     } else if (*notice) {
       std::string text;
       for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
-      request = {"notice", {text}};
+      // Like any text users see: control characters and escapes removed.
+      request = {"notice", {std::string(core::trim(core::sanitize_text(text)))}};
+      if (request.args.front().empty()) return fail(ctl::kUsage, "the notice is empty");
     } else if (*reload) {
       request = {"reload", {}};
     } else if (*status) {

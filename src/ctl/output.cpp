@@ -28,9 +28,8 @@ std::int64_t number(const std::string& text) {
 }
 
 bool is_number(const std::string& text) {
-  return !text.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() && text.size() < 19 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A time, or null for "-" (never).

@@ -291,8 +291,8 @@ ServerConfig validate(const Raw& raw) {
   c.db_path = raw.db;
   if (!raw.control_socket_given)
     c.control_socket = default_control_socket(raw.db);
-  else if (raw.control_socket != "none")
-    c.control_socket = raw.control_socket;
+  else
+    c.control_socket = raw.control_socket == "none" ? "" : raw.control_socket;
   c.login_times = static_cast<int>(raw.login_times);
   c.block_time = std::chrono::seconds(raw.block_time);
   c.timeout = std::chrono::seconds(raw.timeout);

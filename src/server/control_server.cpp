@@ -60,10 +60,12 @@ void remove_stale(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return;
   if (!S_ISSOCK(st.st_mode))
-    throw std::runtime_error("control socket " + path + ": the file exists and is not a socket; remove it or set "
+    throw std::runtime_error("control socket " + path +
+                             ": the file exists and is not a socket; remove it or set "
                              "control-socket to another path");
   if (socket_is_live(path))
-    throw std::runtime_error("control socket " + path + " is in use by another process; set control-socket to "
+    throw std::runtime_error("control socket " + path +
+                             " is in use by another process; set control-socket to "
                              "another path, or to none");
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     throw std::runtime_error("control socket " + path + ": cannot remove the stale socket: " + std::strerror(errno));
@@ -134,9 +136,9 @@ asio::awaitable<void> serve(std::shared_ptr<ControlServer::Shared> shared, local
     if (!ec) socket.close();
   });
   std::string line;
-  auto [ec, n] = co_await asio::async_read_until(
-      socket, asio::dynamic_buffer(line, proto::control::kMaxRequestLine + 1), '\n',
-      asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] =
+      co_await asio::async_read_until(socket, asio::dynamic_buffer(line, proto::control::kMaxRequestLine + 1), '\n',
+                                      asio::as_tuple(asio::use_awaitable));
   timer.cancel();
   if (ec) {
     if (ec == asio::error::not_found) {
@@ -158,8 +160,8 @@ asio::awaitable<void> serve(std::shared_ptr<ControlServer::Shared> shared, local
   // The command may take a while (hashing, the store): it runs on its own
   // thread, and this connection waits without a deadline.
   auto request = std::get<proto::control::Request>(std::move(parsed));
-  auto response = co_await asio::co_spawn(
-      shared->commands, run_command(&shared->handler, std::move(request), caller), asio::use_awaitable);
+  auto response = co_await asio::co_spawn(shared->commands, run_command(&shared->handler, std::move(request), caller),
+                                          asio::use_awaitable);
   co_await write_and_close(socket, timer, shared->limits.deadline, response);
 }
 
@@ -232,8 +234,7 @@ void ControlServer::stop() {
   }
   shared->commands.join();
   struct stat st {};
-  if (::lstat(path_.c_str(), &st) == 0 && st.st_dev == shared->dev && st.st_ino == shared->ino)
-    ::unlink(path_.c_str());
+  if (::lstat(path_.c_str(), &st) == 0 && st.st_dev == shared->dev && st.st_ino == shared->ino) ::unlink(path_.c_str());
 }
 
 }  // namespace parley::server

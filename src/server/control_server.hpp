@@ -21,8 +21,8 @@
 namespace parley::server {
 
 struct ControlLimits {
-  std::size_t max_connections = 8;        // control connections at once; more are told `busy`
-  std::chrono::seconds deadline{10};      // to send the request, and again to read the answer
+  std::size_t max_connections = 8;    // control connections at once; more are told `busy`
+  std::chrono::seconds deadline{10};  // to send the request, and again to read the answer
 };
 
 struct ControlCaller {
@@ -30,8 +30,7 @@ struct ControlCaller {
   pid_t pid = 0;
 };
 
-using ControlHandler =
-    std::function<proto::control::Response(const proto::control::Request&, const ControlCaller&)>;
+using ControlHandler = std::function<proto::control::Response(const proto::control::Request&, const ControlCaller&)>;
 
 class ControlServer {
  public:

@@ -71,8 +71,7 @@ std::string import_users(core::ChatService& chat, store::Store& store, const Ser
   // that it is as slow to guess from as the passwords themselves. Changes
   // made with parleyctl since leave the file's meaning as it was: its lines
   // for parleyctl's accounts are ignored either way.
-  std::string fingerprint =
-      fmt::format("{}\n{}\n{}", kImportRules, static_cast<int>(config.hash_cost), file.digest);
+  std::string fingerprint = fmt::format("{}\n{}\n{}", kImportRules, static_cast<int>(config.hash_cost), file.digest);
   auto previous = store.get_setting("users_file_fingerprint");
   if (previous && core::verify_password(*previous, fingerprint)) {
     spdlog::info("{} unchanged since the last import", config.users_file);

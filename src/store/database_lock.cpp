@@ -24,7 +24,7 @@ DatabaseLock::DatabaseLock(const std::string& db_path) {
     ::close(fd_);
     if (error == EWOULDBLOCK)
       throw DatabaseInUse("database " + db_path + " is in use by another parleyd (" + path +
-                               " is locked); only one server may use a database");
+                          " is locked); only one server may use a database");
     throw std::runtime_error("cannot lock " + path + ": " + std::strerror(error));
   }
 }

@@ -19,10 +19,10 @@ std::string problem(std::string_view line) {
 }  // namespace
 
 TEST(ControlRequest, RoundTripsEveryCommand) {
-  for (const auto& r : {Request{"user-add", {"alice", "s3cret!"}}, Request{"user-passwd", {"Bob", "x"}},
-                        Request{"user-del", {"carol"}}, Request{"user-list", {}}, Request{"who", {}},
-                        Request{"kick", {"dave"}}, Request{"notice", {"back in 5 minutes, sorry"}},
-                        Request{"reload", {}}, Request{"status", {}}}) {
+  for (const auto& r :
+       {Request{"user-add", {"alice", "s3cret!"}}, Request{"user-passwd", {"Bob", "x"}}, Request{"user-del", {"carol"}},
+        Request{"user-list", {}}, Request{"who", {}}, Request{"kick", {"dave"}},
+        Request{"notice", {"back in 5 minutes, sorry"}}, Request{"reload", {}}, Request{"status", {}}}) {
     auto line = format_request(r);
     ASSERT_EQ(line.back(), '\n');
     auto parsed = parse_request(std::string_view(line).substr(0, line.size() - 1));

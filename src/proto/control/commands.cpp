@@ -72,8 +72,7 @@ Response Commands::user_passwd(const Request& r, std::string_view by) {
   auto result = chat_.change_password(r.args.at(0), r.args.at(1));
   if (result.status != core::AdminStatus::ok) return refusal(result);
   log(fmt::format("password changed user={} manager={} (was {}) connections-ended={} by {}", result.name,
-                  core::to_string(core::AccountManager::parleyctl), core::to_string(result.manager), result.ended,
-                  by));
+                  core::to_string(core::AccountManager::parleyctl), core::to_string(result.manager), result.ended, by));
   return Response::success({{result.name, std::string(core::to_string(result.manager)), std::to_string(result.ended)}});
 }
 
@@ -83,7 +82,8 @@ Response Commands::user_del(const Request& r, std::string_view by) {
   log(fmt::format("account deleted user={} manager={} connections-ended={} by {}", result.name,
                   core::to_string(result.manager), result.ended, by));
   if (result.manager == core::AccountManager::file)
-    log(fmt::format("{} came from the users file: the next change of that file brings it back if its line "
+    log(
+        fmt::format("{} came from the users file: the next change of that file brings it back if its line "
                     "stays",
                     result.name));
   return Response::success({{result.name, std::string(core::to_string(result.manager)), std::to_string(result.ended)}});

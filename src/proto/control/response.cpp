@@ -43,7 +43,8 @@ std::vector<std::string_view> split(std::string_view line) {
 }  // namespace
 
 std::string format_response(const Response& response) {
-  if (!response.ok) return "error\t" + std::string(to_string(response.error_kind)) + "\t" + field(response.error) + "\n";
+  if (!response.ok)
+    return "error\t" + std::string(to_string(response.error_kind)) + "\t" + field(response.error) + "\n";
   std::string out = "ok\t" + std::to_string(response.rows.size()) + "\n";
   for (const auto& row : response.rows) {
     for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "\t" : "") + field(row[i]);

@@ -228,8 +228,8 @@ void SqliteStore::flush() {
 std::vector<AccountRecord> SqliteStore::load_accounts() {
   return call<std::vector<AccountRecord>>([](sqlite::Database& db) {
     std::vector<AccountRecord> out;
-    auto& st = db.prepare(
-        "SELECT id, name, password_hash, intro, last_seen, manager, disabled FROM accounts ORDER BY id");
+    auto& st =
+        db.prepare("SELECT id, name, password_hash, intro, last_seen, manager, disabled FROM accounts ORDER BY id");
     while (st.step()) {
       AccountRecord r;
       r.id = st.int64(0);
