@@ -58,6 +58,13 @@ Recipients ChatService::take_offline(std::string_view user) {
   return connections;
 }
 
+namespace {
+AdminResult with_status(AdminResult result, AdminStatus status) {
+  result.status = status;
+  return result;
+}
+}  // namespace
+
 std::size_t ChatService::end_all(const Recipients& connections, AdminEnd why) {
   for (const auto& p : connections) p->end_by_admin(why);
   return connections.size();
@@ -157,13 +164,13 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
 AdminResult ChatService::add_account(std::string_view name, std::string_view password) {
   AdminResult result;
   result.name = std::string(name);
-  if (!is_valid_username(name)) return result.status = AdminStatus::bad_name, result;
+  if (!is_valid_username(name)) return with_status(std::move(result), AdminStatus::bad_name);
   if (result.problem = password_problem(password); !result.problem.empty())
-    return result.status = AdminStatus::bad_password, result;
+    return with_status(std::move(result), AdminStatus::bad_password);
   std::lock_guard admin(admin_mutex_);
   if (exists(name)) {
     result.name = *account_name(name);
-    return result.status = AdminStatus::exists, result;
+    return with_status(std::move(result), AdminStatus::exists);
   }
   auto records = store_.save_accounts(
       {{std::string(name), hash_password(password, settings_.hash_cost), AccountManager::parleyctl}}, {});
@@ -177,13 +184,13 @@ AdminResult ChatService::change_password(std::string_view name, std::string_view
   AdminResult result;
   result.name = std::string(name);
   if (result.problem = password_problem(password); !result.problem.empty())
-    return result.status = AdminStatus::bad_password, result;
+    return with_status(std::move(result), AdminStatus::bad_password);
   std::lock_guard admin(admin_mutex_);
   store::AccountId id = 0;
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
-    if (it == accounts_.end()) return result.status = AdminStatus::unknown_user, result;
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
     id = it->second.id;
     result.name = it->first;
     result.manager = it->second.manager;
@@ -215,7 +222,7 @@ AdminResult ChatService::delete_account(std::string_view name) {
     // it, and messages for it are refused rather than stored.
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
-    if (it == accounts_.end()) return result.status = AdminStatus::unknown_user, result;
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
     id = it->second.id;
     result.name = it->first;
     result.manager = it->second.manager;
@@ -234,7 +241,7 @@ AdminResult ChatService::kick(std::string_view name) {
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
-    if (it == accounts_.end()) return result.status = AdminStatus::unknown_user, result;
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
     result.name = it->first;
     result.manager = it->second.manager;
     connections = take_offline(result.name);
