@@ -9,6 +9,16 @@
 
 namespace parley::core {
 
+namespace {
+// Sanitised and trimmed, copied once.
+std::string clean_text(std::string_view text) {
+  std::string clean = sanitize_text(text);
+  auto trimmed = trim(clean);
+  if (trimmed.size() != clean.size()) clean = std::string(trimmed);
+  return clean;
+}
+}  // namespace
+
 ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings, Fanout* fanout)
     : store_(store), clock_(clock), settings_(settings), fanout_(fanout), lockout_(settings.lockout) {}
 
@@ -28,26 +38,56 @@ void ChatService::load() {
   auto records = store_.load_accounts();
   std::lock_guard lock(mutex_);
   for (auto& r : records) {
-    auto [it, added] =
-        accounts_.try_emplace(r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen});
+    auto [it, added] = accounts_.try_emplace(
+        r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen, r.manager, r.disabled});
     if (!added)
       throw std::runtime_error("the accounts '" + it->first + "' and '" + r.name +
                                "' differ only in case; account names ignore case");
   }
 }
 
+Recipients ChatService::take_offline(std::string_view user) {
+  auto it = online_.find(user);
+  if (it == online_.end()) return {};
+  Recipients connections = std::move(it->second.connections);
+  online_.erase(it);
+  if (auto account = accounts_.find(user); account != accounts_.end()) {
+    account->second.last_seen = clock_.now();
+    store_.set_last_seen(account->second.id, *account->second.last_seen, nullptr);
+  }
+  return connections;
+}
+
+namespace {
+AdminResult with_status(AdminResult result, AdminStatus status) {
+  result.status = status;
+  return result;
+}
+}  // namespace
+
+std::size_t ChatService::end_all(const Recipients& connections, AdminEnd why) {
+  for (const auto& p : connections) p->end_by_admin(why);
+  return connections.size();
+}
+
 ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std::size_t threads) {
+  std::lock_guard admin(admin_mutex_);
   Accounts existing;
   {
     std::lock_guard lock(mutex_);
     existing = accounts_;
   }
+  auto managed_elsewhere = [&](const UserEntry& e) {
+    auto it = existing.find(e.name);
+    return it != existing.end() && it->second.manager != AccountManager::file;
+  };
   // Argon2id is slow on purpose: verify and hash the lines in parallel.
   std::vector<std::optional<std::string>> new_hash(entries.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < entries.size();) {
       const auto& e = entries[i];
+      if (managed_elsewhere(e)) continue;
       auto it = existing.find(e.name);
       bool current = it != existing.end() && verify_password(it->second.password_hash, e.password) &&
                      !needs_rehash(it->second.password_hash, settings_.hash_cost);
@@ -65,25 +105,200 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
   std::vector<store::Store::NewAccount> created;
   std::vector<store::Store::PasswordChange> changed;
   std::vector<std::string> changed_names;
+  std::vector<store::AccountId> enable, disable;
+  std::vector<std::string> enable_names, disable_names;
+  NameViewSet in_file;
+  in_file.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!new_hash[i]) {
-      ++stats.unchanged;
+    const auto& e = entries[i];
+    in_file.insert(e.name);
+    if (managed_elsewhere(e)) {
+      stats.ignored.push_back({e.name, {}, e.line});
       continue;
     }
-    auto it = existing.find(entries[i].name);  // any spelling: the stored one is kept
+    auto it = existing.find(e.name);  // any spelling: the stored one is kept
+    if (it != existing.end() && it->second.disabled) ++stats.enabled;
+    if (!new_hash[i]) {
+      ++stats.unchanged;
+      if (it->second.disabled) enable.push_back(it->second.id), enable_names.push_back(it->first);
+      continue;
+    }
     if (it == existing.end())
-      created.push_back({entries[i].name, std::move(*new_hash[i])});
+      created.push_back({e.name, std::move(*new_hash[i]), AccountManager::file});
     else
-      changed.push_back({it->second.id, std::move(*new_hash[i])}), changed_names.push_back(it->first);
+      changed.push_back({it->second.id, std::move(*new_hash[i]), AccountManager::file}),
+          changed_names.push_back(it->first);
   }
   new_hash = {};
+  for (const auto& [name, account] : existing)
+    if (account.manager == AccountManager::file && !account.disabled && !in_file.count(name))
+      disable.push_back(account.id), disable_names.push_back(name);
   stats.created = created.size();
   stats.updated = changed.size();
+  stats.disabled = disable.size();
   auto records = store_.save_accounts(std::move(created), changed);
-  std::lock_guard lock(mutex_);
-  for (auto& r : records) accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}};
-  for (std::size_t i = 0; i < changed.size(); ++i) accounts_[changed_names[i]].password_hash = changed[i].password_hash;
+  if (!enable.empty()) store_.set_disabled(enable, false);
+  if (!disable.empty()) store_.set_disabled(disable, true);
+
+  std::vector<std::pair<Recipients, AdminEnd>> to_end;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& r : records)
+      accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::file, false};
+    for (std::size_t i = 0; i < changed.size(); ++i) {
+      auto& account = accounts_[changed_names[i]];
+      account.password_hash = changed[i].password_hash;
+      account.disabled = false;
+      to_end.emplace_back(take_offline(changed_names[i]), AdminEnd::password_changed);
+    }
+    for (const auto& name : enable_names) accounts_[name].disabled = false;
+    for (const auto& name : disable_names) {
+      accounts_[name].disabled = true;
+      to_end.emplace_back(take_offline(name), AdminEnd::disabled);
+    }
+  }
+  for (auto& [connections, why] : to_end) stats.ended += end_all(connections, why);
   return stats;
+}
+
+AdminResult ChatService::add_account(std::string_view name, std::string_view password) {
+  AdminResult result;
+  result.name = std::string(name);
+  if (!is_valid_username(name)) return with_status(std::move(result), AdminStatus::bad_name);
+  if (result.problem = password_problem(password); !result.problem.empty())
+    return with_status(std::move(result), AdminStatus::bad_password);
+  std::lock_guard admin(admin_mutex_);
+  if (exists(name)) {
+    result.name = *account_name(name);
+    return with_status(std::move(result), AdminStatus::exists);
+  }
+  auto records = store_.save_accounts(
+      {{std::string(name), hash_password(password, settings_.hash_cost), AccountManager::parleyctl}}, {});
+  std::lock_guard lock(mutex_);
+  for (auto& r : records)
+    accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false};
+  return result;
+}
+
+AdminResult ChatService::change_password(std::string_view name, std::string_view password) {
+  AdminResult result;
+  result.name = std::string(name);
+  if (result.problem = password_problem(password); !result.problem.empty())
+    return with_status(std::move(result), AdminStatus::bad_password);
+  std::lock_guard admin(admin_mutex_);
+  store::AccountId id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(name);
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
+    id = it->second.id;
+    result.name = it->first;
+    result.manager = it->second.manager;
+  }
+  std::vector<store::Store::PasswordChange> changed{
+      {id, hash_password(password, settings_.hash_cost), AccountManager::parleyctl}};
+  store_.save_accounts({}, changed);
+  Recipients connections;
+  {
+    std::lock_guard lock(mutex_);
+    auto& account = accounts_[result.name];  // admin_mutex_ kept it from going
+    account.password_hash = std::move(changed.front().password_hash);
+    account.manager = AccountManager::parleyctl;
+    account.disabled = false;
+    connections = take_offline(result.name);
+  }
+  result.ended = end_all(connections, AdminEnd::password_changed);
+  return result;
+}
+
+AdminResult ChatService::delete_account(std::string_view name) {
+  AdminResult result;
+  result.name = std::string(name);
+  std::lock_guard admin(admin_mutex_);
+  Recipients connections;
+  store::AccountId id = 0;
+  {
+    // Gone for the rules first: from now on nobody logs in as it or sends to
+    // it, and messages for it are refused rather than stored.
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(name);
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
+    id = it->second.id;
+    result.name = it->first;
+    result.manager = it->second.manager;
+    connections = take_offline(result.name);
+    accounts_.erase(it);
+  }
+  store_.delete_account(id);
+  result.ended = end_all(connections, AdminEnd::deleted);
+  return result;
+}
+
+AdminResult ChatService::kick(std::string_view name) {
+  AdminResult result;
+  result.name = std::string(name);
+  Recipients connections;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(name);
+    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
+    result.name = it->first;
+    result.manager = it->second.manager;
+    connections = take_offline(result.name);
+  }
+  result.ended = end_all(connections, AdminEnd::kicked);
+  return result;
+}
+
+std::vector<AccountInfo> ChatService::list_accounts() const {
+  std::vector<AccountInfo> out;
+  {
+    std::lock_guard lock(mutex_);
+    out.reserve(accounts_.size());
+    for (const auto& [name, a] : accounts_)
+      out.push_back({name, a.manager, a.disabled, a.last_seen, online_.count(name) > 0});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return name_less(x.name, y.name); });
+  return out;
+}
+
+std::vector<OnlineInfo> ChatService::who() const {
+  std::vector<OnlineInfo> out;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, presence] : online_)
+      for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since()});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    if (!same_name(x.name, y.name)) return name_less(x.name, y.name);
+    return x.since < y.since;
+  });
+  return out;
+}
+
+std::optional<std::size_t> ChatService::notice(std::string_view text) {
+  auto clean = std::make_shared<const std::string>(clean_text(text));
+  if (clean->empty()) return std::nullopt;
+  Recipients everyone;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, presence] : online_)
+      everyone.insert(everyone.end(), presence.connections.begin(), presence.connections.end());
+  }
+  for (const auto& p : everyone) p->notice(clean);
+  return everyone.size();
+}
+
+std::size_t ChatService::account_count() const {
+  std::lock_guard lock(mutex_);
+  return accounts_.size();
+}
+
+std::size_t ChatService::connection_count() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& [name, presence] : online_) n += presence.connections.size();
+  return n;
 }
 
 std::optional<std::chrono::seconds> ChatService::blocked_for(std::string_view user, std::string_view address) {
@@ -96,7 +311,7 @@ bool ChatService::check_password(std::string_view user, std::string_view passwor
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(user);
-    if (it != accounts_.end()) hash = it->second.password_hash;
+    if (it != accounts_.end() && !it->second.disabled) hash = it->second.password_hash;
   }
   if (hash.empty()) {
     verify_password(decoy_hash(settings_.hash_cost), password);
@@ -126,27 +341,47 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
   return {LoginOutcome::still_blocked, end.block};
 }
 
-void ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
+bool ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
                        store::Callback<store::MailboxPage> first_page) {
   std::lock_guard lock(mutex_);
-  auto& [name, account] = *this->account(user);
+  auto it = accounts_.find(user);
+  if (it == accounts_.end() || it->second.disabled) return false;
+  auto& [name, account] = *it;
   account.last_seen = clock_.now();
   auto& presence = online_[name];
   presence.id = account.id;
   presence.connections.push_back(std::move(participant));
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
+  return true;
 }
 
+// A deleted account's session may still be finishing its mailbox: its
+// fetch fails and its acknowledgement does nothing.
 void ChatService::fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
                                 store::Callback<store::MailboxPage> page) {
   std::lock_guard lock(mutex_);
-  store_.fetch_mailbox(account(user)->second.id, after, page_size, std::move(page));
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) {
+    if (page) page(store::Result<store::MailboxPage>::failure("the account was deleted"));
+    return;
+  }
+  store_.fetch_mailbox(it->second.id, after, page_size, std::move(page));
 }
 
 void ChatService::ack_mailbox(const std::string& user, store::MessageId upto, store::Callback<store::Done> done) {
   std::lock_guard lock(mutex_);
-  store_.ack_mailbox(account(user)->second.id, upto, std::move(done));
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) {
+    if (done) done(store::Done{});
+    return;
+  }
+  store_.ack_mailbox(it->second.id, upto, std::move(done));
+}
+
+store::AccountId ChatService::sender_id(std::string_view user) const {
+  auto it = accounts_.find(user);
+  return it == accounts_.end() ? 0 : it->second.id;
 }
 
 void ChatService::leave(const std::string& user, const Participant* participant) {
@@ -158,9 +393,10 @@ void ChatService::leave(const std::string& user, const Participant* participant)
   if (pos == connections.end()) return;  // already left: leaving is idempotent
   connections.erase(pos);
   if (connections.empty()) online_.erase(it);
-  auto& account = this->account(user)->second;
-  account.last_seen = clock_.now();
-  store_.set_last_seen(account.id, *account.last_seen, nullptr);
+  auto account = accounts_.find(user);
+  if (account == accounts_.end()) return;
+  account->second.last_seen = clock_.now();
+  store_.set_last_seen(account->second.id, *account->second.last_seen, nullptr);
 }
 
 std::vector<UserSummary> ChatService::summaries(std::vector<std::string> names) const {
@@ -201,16 +437,6 @@ ChatMessage ChatService::make_message(const std::string& from, std::string text,
   return ChatMessage{it != accounts_.end() ? it->first : from, std::move(text), kind, clock_.now()};
 }
 
-namespace {
-// Sanitised and trimmed, copied once.
-std::string clean_text(std::string_view text) {
-  std::string clean = sanitize_text(text);
-  auto trimmed = trim(clean);
-  if (trimmed.size() != clean.size()) clean = std::string(trimmed);
-  return clean;
-}
-}  // namespace
-
 void ChatService::deliver(Recipients to, ChatMessage message) {
   if (to.empty()) return;
   auto envelope = std::make_shared<const Envelope>(std::move(message));
@@ -237,7 +463,7 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
     message = make_message(from, std::move(clean), MessageKind::private_message);
     add_connections(to, live);
     if (live.empty()) {
-      store_.save_direct({target->second.id}, account(from)->second.id, std::move(message), std::move(stored));
+      store_.save_direct({target->second.id}, sender_id(from), std::move(message), std::move(stored));
       return SendStatus::storing;
     }
   }
@@ -267,7 +493,7 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
       live.insert(live.end(), connections.begin(), connections.end());
       if (offline > 0) seen_live.push_back(it->second.id);
     }
-    if (offline > 0) store_.save_broadcast(account(from)->second.id, message, std::move(seen_live), std::move(stored));
+    if (offline > 0) store_.save_broadcast(sender_id(from), message, std::move(seen_live), std::move(stored));
   }
   deliver(std::move(live), std::move(message));
   return offline;
@@ -301,7 +527,7 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
         statuses.push_back({target->first, SendStatus::storing});
       }
     }
-    if (!offline.empty()) store_.save_direct(std::move(offline), account(from)->second.id, message, std::move(stored));
+    if (!offline.empty()) store_.save_direct(std::move(offline), sender_id(from), message, std::move(stored));
   }
   deliver(std::move(live), std::move(message));
   return statuses;
@@ -311,7 +537,12 @@ IntroStatus ChatService::set_intro(const std::string& user, std::string_view tex
   std::string clean(trim(sanitize_text(text)));
   if (utf8_length(clean) > settings_.intro_max) return IntroStatus::too_long;
   std::lock_guard lock(mutex_);
-  auto& account = this->account(user)->second;
+  auto it = accounts_.find(user);
+  if (it == accounts_.end()) {  // deleted meanwhile
+    if (done) done(store::Result<store::Done>::failure("the account was deleted"));
+    return clean.empty() ? IntroStatus::cleared : IntroStatus::saved;
+  }
+  auto& account = it->second;
   account.intro = clean;
   store_.set_intro(account.id, std::move(clean), std::move(done));
   return account.intro.empty() ? IntroStatus::cleared : IntroStatus::saved;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/account_manager.hpp"
 #include "core/account_name.hpp"
 #include "core/clock.hpp"
 #include "core/lockout.hpp"
@@ -63,8 +64,38 @@ enum class IntroStatus { saved, cleared, too_long };
 
 struct ImportStats {
   std::size_t created = 0;
-  std::size_t updated = 0;
-  std::size_t unchanged = 0;
+  std::size_t updated = 0;         // a new password (which also enables a disabled account)
+  std::size_t unchanged = 0;       // parleyctl's lines not counted
+  std::size_t enabled = 0;         // disabled file accounts whose line came back
+  std::size_t disabled = 0;        // file accounts no longer in the file
+  std::vector<UserEntry> ignored;  // lines for parleyctl's accounts (no password kept)
+  std::size_t ended = 0;           // connections ended (a changed password, a disabled account)
+};
+
+// Account administration (parleyctl).
+enum class AdminStatus { ok, unknown_user, exists, bad_name, bad_password };
+
+struct AdminResult {
+  AdminStatus status = AdminStatus::ok;
+  std::string name;                                    // the account's own spelling (ok), or what was given
+  std::string problem;                                 // bad_password: what is wrong
+  AccountManager manager = AccountManager::parleyctl;  // before the change
+  std::size_t ended = 0;                               // connections ended
+};
+
+struct AccountInfo {
+  std::string name;
+  AccountManager manager = AccountManager::file;
+  bool disabled = false;
+  std::optional<TimePoint> last_seen;
+  bool online = false;
+};
+
+// One logged-in connection.
+struct OnlineInfo {
+  std::string name;
+  std::string peer;
+  TimePoint since{};
 };
 
 // Account names ignore ASCII case: every call takes a name in any spelling,
@@ -80,7 +111,29 @@ class ChatService {
   // Start-up (blocking): read the accounts, then apply the accounts file,
   // hashing on `threads` threads.
   void load();
+  // The users file's accounts become exactly `entries`: new names are
+  // created, changed passwords replaced, file accounts missing from it
+  // disabled and those back in it enabled. parleyctl's accounts are left
+  // alone and their lines reported. Also at run time (reload): the
+  // connections of a changed or disabled account are ended.
   ImportStats import_users(const std::vector<UserEntry>& entries, std::size_t threads = 1);
+
+  // --- Administration (blocking: they hash passwords and wait for the
+  // store; one runs at a time, imports included) -----------------------
+  AdminResult add_account(std::string_view name, std::string_view password);
+  // The account becomes parleyctl's and is enabled; its connections end.
+  AdminResult change_password(std::string_view name, std::string_view password);
+  // Its connections end, its waiting messages go; what it sent stays.
+  AdminResult delete_account(std::string_view name);
+  AdminResult kick(std::string_view name);
+  // Sorted by name without regard to case.
+  std::vector<AccountInfo> list_accounts() const;
+  std::vector<OnlineInfo> who() const;
+  // `text` sanitised, to every logged-in connection; returns how many, or
+  // nullopt when nothing is left of the text.
+  std::optional<std::size_t> notice(std::string_view text);
+  std::size_t account_count() const;
+  std::size_t connection_count() const;
 
   // --- Login -------------------------------------------------------------
   std::optional<std::chrono::seconds> blocked_for(std::string_view user, std::string_view address);
@@ -95,7 +148,9 @@ class ChatService {
   // --- Presence and mailbox ---------------------------------------------
   // Marks the user online on `participant` and fetches the first page of
   // waiting messages (both in one step, so no message slips between them).
-  void join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
+  // False, with nothing done, when the account was deleted or disabled
+  // since its password was checked.
+  bool join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
             store::Callback<store::MailboxPage> first_page);
   void fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
                      store::Callback<store::MailboxPage> page);
@@ -139,8 +194,16 @@ class ChatService {
     std::string password_hash;
     std::string intro;
     std::optional<TimePoint> last_seen;
+    AccountManager manager = AccountManager::file;
+    bool disabled = false;
   };
   using Accounts = NameMap<Account>;
+  // The sender's id for the store; 0 for an account deleted meanwhile.
+  store::AccountId sender_id(std::string_view user) const;
+  // Takes the user offline at once (under the mutex) and returns the
+  // connections to end.
+  Recipients take_offline(std::string_view user);
+  static std::size_t end_all(const Recipients& connections, AdminEnd why);
   // The account of `user` (any spelling); throws for an unknown name.
   Accounts::iterator account(std::string_view user);
   Accounts::const_iterator account(std::string_view user) const;
@@ -153,6 +216,7 @@ class ChatService {
   const Clock& clock_;
   const ChatSettings settings_;
   Fanout* fanout_;
+  std::mutex admin_mutex_;    // one administration or import at a time; taken before mutex_
   mutable std::mutex mutex_;  // guards everything below; never held while sending
   Accounts accounts_;
   struct Presence {

@@ -54,12 +54,23 @@ class Envelope {
 
 using EnvelopePtr = std::shared_ptr<const Envelope>;
 
+// Why the server's operator ends a user's connections.
+enum class AdminEnd { kicked, deleted, password_changed, disabled };
+
 // A logged-in connection as the chat rules see it.
 class Participant {
  public:
   virtual ~Participant() = default;
   // Called from any thread; must queue and return at once.
   virtual void deliver(EnvelopePtr envelope) = 0;
+  // One line from the server's operator (already sanitised); any thread.
+  virtual void notice(std::shared_ptr<const std::string> /*text*/) {}
+  // Ends the connection with a line saying why; any thread.
+  virtual void end_by_admin(AdminEnd /*why*/) {}
+  // The peer's address and when the user logged in: fixed before the
+  // participant joins, so readable from any thread once it has.
+  virtual std::string peer() const { return {}; }
+  virtual TimePoint since() const { return {}; }
   // The worker thread that owns this participant, and delivery from that
   // thread: together they let a fan-out hand each thread one task.
   virtual std::size_t shard() const { return 0; }

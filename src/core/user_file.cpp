@@ -23,6 +23,17 @@ bool is_valid_username(std::string_view name) {
   return true;
 }
 
+std::string password_problem(std::string_view password) {
+  if (password.empty()) return "the password is empty";
+  if (password.size() > kMaxPasswordBytes)
+    return fmt::format("the password is longer than {} bytes", kMaxPasswordBytes);
+  for (char c : password) {
+    if (c == ' ') return "a password cannot contain spaces";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return "a password cannot contain control characters";
+  }
+  return {};
+}
+
 namespace {
 
 // Takes the file a line at a time; one account given twice is found at the

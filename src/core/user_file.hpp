@@ -28,6 +28,9 @@ inline constexpr std::size_t kMaxUserFileLine = 16384;
 
 // Letters, digits, '.', '_' and '-', 1 to 32 bytes.
 bool is_valid_username(std::string_view name);
+// What is wrong with a password by the file's rules (empty, a space or a
+// control character, longer than kMaxPasswordBytes); empty when nothing is.
+std::string password_problem(std::string_view password);
 
 struct UserFile {
   std::vector<UserEntry> entries;

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -54,6 +55,8 @@ struct Raw {
   std::string metrics;  // ADDR:PORT
   std::string config;
   bool users_given = false;
+  std::string control_socket;
+  bool control_socket_given = false;
 };
 
 class ConfigError : public std::runtime_error {
@@ -186,6 +189,8 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       apply = integer(raw.users_file_max);
     else if (name == "db")
       apply = text(raw.db);
+    else if (name == "control-socket")
+      apply = [&, set = text(raw.control_socket)] { set(), raw.control_socket_given = true; };
     else if (name == "login-times")
       apply = integer(raw.login_times);
     else if (name == "block-time")
@@ -319,6 +324,10 @@ ServerConfig validate(const Raw& raw) {
   c.users_file_given = raw.users_given;
   c.users_file_max = static_cast<std::size_t>(raw.users_file_max);
   c.db_path = raw.db;
+  if (!raw.control_socket_given)
+    c.control_socket = default_control_socket(raw.db);
+  else
+    c.control_socket = raw.control_socket == "none" ? "" : raw.control_socket;
   c.login_times = static_cast<int>(raw.login_times);
   c.block_time = std::chrono::seconds(raw.block_time);
   c.timeout = std::chrono::seconds(raw.timeout);
@@ -371,6 +380,10 @@ ServerConfig validate(const Raw& raw) {
 
 }  // namespace
 
+std::string default_control_socket(const std::string& db_path) {
+  return (std::filesystem::path(db_path).parent_path() / "parleyd.sock").string();
+}
+
 std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) {
   Raw raw;
   CLI::App app{
@@ -385,6 +398,8 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--users-file-max", raw.users_file_max,
                  "Largest users file in bytes; a larger one stops the start (default: 67108864, 64 MiB)");
   app.add_option("--db", raw.db, "SQLite database file (default: parley.db)");
+  app.add_option("--control-socket", raw.control_socket,
+                 "Unix socket for parleyctl, owner-only (default: parleyd.sock beside the database; '' or none: off)");
   app.add_option("--login-times", raw.login_times,
                  "Consecutive failed logins for a username from one address before it is blocked (default: 3)");
   app.add_option("--block-time", raw.block_time,
@@ -441,6 +456,7 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   try {
     app.parse(argc, argv);
     raw.users_given = app.count("--users") > 0;
+    raw.control_socket_given = app.count("--control-socket") > 0;
     if (!raw.config.empty()) apply_toml(raw, read_toml_file(raw.config), &app);
     return validate(raw);
   } catch (const CLI::CallForHelp&) {

@@ -29,6 +29,7 @@ struct ServerConfig {
   bool users_file_given = false;
   std::size_t users_file_max = std::size_t{64} << 20;  // bytes
   std::string db_path = "parley.db";
+  std::string control_socket = "parleyd.sock";  // for parleyctl; empty: none
   int login_times = 3;
   std::chrono::seconds block_time{60};
   std::chrono::seconds timeout{1800};
@@ -61,6 +62,9 @@ struct ServerConfig {
   std::string metrics_address;  // an IP address
   std::uint16_t metrics_port = 0;
 };
+
+// parleyd.sock in the database's directory.
+std::string default_control_socket(const std::string& db_path);
 
 // Either the settings, or the exit code to leave with (0 after --help, 2
 // after a bad flag or value, with a one-line error already on stderr).

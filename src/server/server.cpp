@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -54,29 +55,44 @@ std::string describe(const tcp::endpoint& ep) {
 // Every password in the users file can be typed at the prompt.
 static_assert(core::kMaxPasswordBytes == net::ConnectionLimits{}.max_line);
 
-void import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config) {
+// The users file's meaning changed when file accounts missing from it began
+// to be disabled: a fingerprint from before must not skip the first import.
+constexpr std::string_view kImportRules = "users-file-v2";
+
+// Returns a one-line summary of what the import did.
+std::string import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config) {
   std::ifstream in(config.users_file, std::ios::binary);
   if (!in) {
     if (config.users_file_given) throw std::runtime_error("cannot read users file " + config.users_file);
     spdlog::warn("no users file {}; using the accounts already stored", config.users_file);
-    return;
+    return "no users file " + config.users_file;
   }
   // Read a piece at a time: memory holds the entries, never the file.
   auto file = core::read_user_file(in, config.users_file, config.users_file_max);
   // Checking every line costs one Argon2id verification each. A file that is
   // the same as at the last import (same cost setting too) is recognised by
   // one Argon2id verification of the file's digest, kept like a password so
-  // that it is as slow to guess from as the passwords themselves.
-  std::string fingerprint = std::to_string(static_cast<int>(config.hash_cost)) + "\n" + file.digest;
+  // that it is as slow to guess from as the passwords themselves. Changes
+  // made with parleyctl since leave the file's meaning as it was: its lines
+  // for parleyctl's accounts are ignored either way.
+  std::string fingerprint = fmt::format("{}\n{}\n{}", kImportRules, static_cast<int>(config.hash_cost), file.digest);
   auto previous = store.get_setting("users_file_fingerprint");
   if (previous && core::verify_password(*previous, fingerprint)) {
     spdlog::info("{} unchanged since the last import", config.users_file);
-    return;
+    return config.users_file + " unchanged since the last import";
   }
   auto stats = chat.import_users(file.entries, std::max(1u, std::thread::hardware_concurrency()));
   store.put_setting("users_file_fingerprint", core::hash_password(fingerprint, config.hash_cost));
-  spdlog::info("imported {}: {} created, {} updated, {} unchanged", config.users_file, stats.created, stats.updated,
-               stats.unchanged);
+  for (const auto& e : stats.ignored)
+    spdlog::warn("{}:{}: {} is managed by parleyctl; the line is ignored", config.users_file, e.line, e.name);
+  auto summary = fmt::format(
+      "imported {}: {} created, {} updated, {} unchanged, {} enabled again, {} disabled (no longer in the file), {} "
+      "ignored (managed by parleyctl)",
+      config.users_file, stats.created, stats.updated, stats.unchanged, stats.enabled, stats.disabled,
+      stats.ignored.size());
+  spdlog::info("{}", summary);
+  if (stats.ended > 0) spdlog::info("{} connections of changed or disabled accounts ended", stats.ended);
+  return summary;
 }
 
 session::LoginQueue::Limits login_limits(const ServerConfig& c) {
@@ -152,6 +168,7 @@ Server::Server(ServerConfig config)
   db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
   auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
   for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
+  sqlite_ = sqlite.get();
   store_ = std::move(sqlite);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
@@ -232,6 +249,7 @@ void Server::start() {
   signals_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGINT, SIGTERM);
   notices_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGHUP, SIGUSR1, SIGUSR2);
   wait_for_notice();
+  open_control_socket();
   open_listeners();
   open_metrics();
   pool_.start();
@@ -286,6 +304,62 @@ std::string Server::not_serving() const {
   return {};
 }
 
+void Server::open_control_socket() {
+  proto::control::CommandHooks hooks;
+  hooks.log = [](const std::string& line) { spdlog::info("control: {}", line); };
+  hooks.reload = [this] { return reload_from_control(); };
+  hooks.status = [this] { return status_rows(); };
+  commands_ = std::make_unique<proto::control::Commands>(*chat_, std::move(hooks));
+  if (config_.control_socket.empty()) {
+    spdlog::info("no control socket (control-socket is none): parleyctl can reach this server only when it stops");
+    return;
+  }
+  control_ = std::make_unique<ControlServer>(
+      config_.control_socket, pool_.at(0), [this](const proto::control::Request& request, const ControlCaller& caller) {
+        return commands_->handle(request, fmt::format("uid={} pid={}", caller.uid, caller.pid));
+      });
+  control_->start();
+  spdlog::info("control socket {}", config_.control_socket);
+}
+
+std::vector<proto::control::Row> Server::reload_from_control() {
+  std::vector<proto::control::Row> rows;
+  try {
+    rows.push_back({"users", import_users(*chat_, *store_, config_)});
+  } catch (const std::exception& e) {
+    spdlog::error("reload: {}; the accounts stay as they were", e.what());
+    throw std::runtime_error(std::string(e.what()) + "; the accounts stay as they were");
+  }
+  if (!tls_) {
+    rows.push_back({"tls", "no TLS listener"});
+    return rows;
+  }
+  try {
+    tls_->reload();
+  } catch (const net::TlsError& e) {
+    spdlog::error("reload: {}; keeping the TLS certificate loaded before", e.what());
+    throw std::runtime_error(std::string(e.what()) + "; keeping the TLS certificate loaded before");
+  }
+  spdlog::info("reload: TLS certificate {} and key {} for new connections", tls_->cert_file(), tls_->key_file());
+  rows.push_back({"tls", "reloaded " + tls_->cert_file() + " and " + tls_->key_file()});
+  return rows;
+}
+
+std::vector<proto::control::Row> Server::status_rows() {
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_steady_);
+  return {
+      {"version", PARLEY_VERSION},
+      {"pid", std::to_string(::getpid())},
+      {"started", proto::control::iso_time(started_)},
+      {"uptime-seconds", std::to_string(uptime.count())},
+      {"connections", std::to_string(pool_.connections())},
+      {"logged-in-connections", std::to_string(chat_->connection_count())},
+      {"users-online", std::to_string(chat_->online_count())},
+      {"accounts", std::to_string(chat_->account_count())},
+      {"store-commits", std::to_string(sqlite_ ? sqlite_->commits() : 0)},
+  };
+}
+
 void Server::wait_for_notice() {
   notices_->async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;  // shutting down
@@ -328,6 +402,7 @@ int Server::run_until_signal() {
 void Server::shutdown() {
   // Stop accepting, tell every session, let them leave, then flush the store.
   notify_stopping();
+  if (control_) control_->stop();
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {
     for (auto& l : listeners_) l->close();

@@ -15,13 +15,16 @@
 #include "net/io_pool.hpp"
 #include "net/sharded_fanout.hpp"
 #include "net/tls_context.hpp"
+#include "proto/control/commands.hpp"
 #include "server/config.hpp"
+#include "server/control_server.hpp"
 #include "server/listener.hpp"
 #include "server/metrics_endpoint.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "session/session.hpp"
 #include "store/database_lock.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 
 namespace parley::server {
@@ -47,6 +50,11 @@ class Server {
   void add_listener(const ListenerConfig& config, const boost::asio::ip::tcp::endpoint& endpoint, bool dual_stack);
   void wait_for_notice();
   void reload_tls();
+  // parleyctl reload: the users file, then the TLS certificate; a row per
+  // part. Throws std::runtime_error when a part fails (the rest is kept).
+  std::vector<proto::control::Row> reload_from_control();
+  std::vector<proto::control::Row> status_rows();
+  void open_control_socket();
   void shutdown();
   void open_metrics();
   // The /metrics and /healthz answers.
@@ -58,6 +66,7 @@ class Server {
   core::SystemClock clock_;
   std::unique_ptr<store::DatabaseLock> db_lock_;  // held while anything may touch the database
   std::unique_ptr<store::Store> store_;
+  store::SqliteStore* sqlite_ = nullptr;  // store_, for its counters
   // Sessions may be freed as late as the pool's destruction, and they hold
   // admission passes and the context: those go after the pool.
   std::unique_ptr<session::Admission> admission_;
@@ -72,6 +81,10 @@ class Server {
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
   std::string service_status_;  // for the service manager: where the server listens
   std::atomic<bool> accepting_{false};                // listeners open
+  std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
+  std::chrono::steady_clock::time_point started_steady_ = std::chrono::steady_clock::now();
+  std::unique_ptr<proto::control::Commands> commands_;
+  std::unique_ptr<ControlServer> control_;  // goes first: its commands use everything above
 };
 
 }  // namespace parley::server

@@ -88,6 +88,39 @@ void Session::on_shutdown() {
   connection_.close_after_flush(std::chrono::seconds(2));
 }
 
+void Session::notice(std::shared_ptr<const std::string> text) {
+  asio::post(connection_.worker().context(), [self = self(), text = std::move(text)] {
+    if (self->connection_.closing()) return;
+    self->send(self->server_notice(*text));
+  });
+}
+
+void Session::end_by_admin(core::AdminEnd why) {
+  asio::post(connection_.worker().context(), [self = self(), why] { self->end_by_admin_here(why); });
+}
+
+void Session::end_by_admin_here(core::AdminEnd why) {
+  if (connection_.closing()) return;
+  admin_end_ = why;
+  finish(End::admin, admin_end_notice(why));
+}
+
+namespace {
+std::string_view admin_reason(core::AdminEnd why) {
+  switch (why) {
+    case core::AdminEnd::kicked:
+      return "kicked";
+    case core::AdminEnd::deleted:
+      return "account deleted";
+    case core::AdminEnd::password_changed:
+      return "password changed";
+    case core::AdminEnd::disabled:
+      return "account disabled";
+  }
+  return "kicked";
+}
+}  // namespace
+
 void Session::finish(End why, std::string_view last_words) {
   if (connection_.closing()) return;
   leave_chat();
@@ -186,6 +219,9 @@ void Session::log_end() {
     case End::slow:
       spdlog::warn("slow client cut off user={} from={} reason=outbound queue full", user_, peer);
       break;
+    case End::admin:
+      spdlog::info("disconnect user={} from={} reason={}", user_, peer, admin_reason(admin_end_));
+      break;
     case End::refused:  // refusals come before login; logged when they happen
     case End::disconnect:
       spdlog::info("disconnect user={} from={}", user_, peer);
@@ -210,6 +246,9 @@ void Session::log_end_before_login(const std::string& peer) const {
       break;
     case End::slow:
       why = "slow reader";
+      break;
+    case End::admin:
+      why = "ended by the operator";
       break;
     case End::logout:
     case End::disconnect:
@@ -334,10 +373,16 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
 
 void Session::join() {
   connection_.pause();
+  login_peer_ = connection_.peer();
+  login_time_ = std::chrono::system_clock::now();
   joined_ = true;  // join() below makes the user visible before any suspension
   auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
-  chat().join(user_, std::move(participant), settings().mailbox_page,
-              here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+  bool joined = chat().join(user_, std::move(participant), settings().mailbox_page,
+                            here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+  if (joined) return;
+  // Deleted or disabled while its password was being checked.
+  joined_ = false;
+  end_by_admin_here(chat().exists(user_) ? core::AdminEnd::disabled : core::AdminEnd::deleted);
 }
 
 void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {

@@ -62,9 +62,14 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void deliver_here(core::EnvelopePtr envelope) override;
   // Server shutdown: a last word, then close.
   void on_shutdown() override;
+  // From the server's operator (parleyctl): a line, or the end with a line.
+  void notice(std::shared_ptr<const std::string> text) override;
+  void end_by_admin(core::AdminEnd why) override;
+  std::string peer() const override { return login_peer_; }
+  core::TimePoint since() const override { return login_time_; }
 
  protected:
-  enum class End { disconnect, logout, timeout, shutdown, slow, refused };
+  enum class End { disconnect, logout, timeout, shutdown, slow, refused, admin };
 
   core::ChatService& chat() { return context_.chat; }
   const Settings& settings() const { return context_.settings; }
@@ -118,6 +123,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
   // The idle logout comes in `left` unless the user sends something.
   virtual std::string idle_warning(std::chrono::seconds left) = 0;
   virtual std::string shutdown_notice() = 0;
+  virtual std::string admin_end_notice(core::AdminEnd why) = 0;
+  virtual std::string server_notice(std::string_view text) = 0;
   virtual std::string refusal_notice(Refusal why, std::chrono::seconds left) = 0;
   // The store answered what await_store() waited for; its reply is sent.
   virtual void on_stored() = 0;
@@ -142,6 +149,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
     metrics::add(envelope.message().kind == core::MessageKind::broadcast ? metrics::Figure::messages_out_broadcast
                                                                          : metrics::Figure::messages_out_private);
   }
+  void end_by_admin_here(core::AdminEnd why);
   std::shared_ptr<Session> self();
   template <class T>
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
@@ -172,6 +180,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point idle_end_;  // the idle logout, once logged in
   bool idle_warned_ = false;
+  core::AdminEnd admin_end_ = core::AdminEnd::kicked;
+  // Set before joining, read by the operator's `who` from any thread.
+  std::string login_peer_;
+  core::TimePoint login_time_{};
   bool logged_in_ = false;
   bool counted_open_ = false;  // in the open-connections gauge
   bool joined_ = false;

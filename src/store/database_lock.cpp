@@ -23,8 +23,8 @@ DatabaseLock::DatabaseLock(const std::string& db_path) {
     int error = errno;
     ::close(fd_);
     if (error == EWOULDBLOCK)
-      throw std::runtime_error("database " + db_path + " is in use by another parleyd (" + path +
-                               " is locked); only one server may use a database");
+      throw DatabaseInUse("database " + db_path + " is in use by another parleyd (" + path +
+                          " is locked); only one server may use a database");
     throw std::runtime_error("cannot lock " + path + ": " + std::strerror(error));
   }
 }

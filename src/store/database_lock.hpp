@@ -4,14 +4,21 @@
 // takes the same lock.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 namespace parley::store {
 
+// Another process holds the lock.
+class DatabaseInUse : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class DatabaseLock {
  public:
-  // Takes the lock without waiting. Throws std::runtime_error naming the
-  // database when another process holds it or the lock file cannot be opened.
+  // Takes the lock without waiting. Throws DatabaseInUse when another
+  // process holds it, std::runtime_error naming the file when it cannot be
+  // opened.
   explicit DatabaseLock(const std::string& db_path);
   ~DatabaseLock();
   DatabaseLock(const DatabaseLock&) = delete;

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/account_manager.hpp"
 #include "core/clock.hpp"
 #include "core/message.hpp"
 
@@ -52,6 +53,8 @@ struct AccountRecord {
   std::string password_hash;
   std::string intro;
   std::optional<core::TimePoint> last_seen;
+  core::AccountManager manager = core::AccountManager::file;
+  bool disabled = false;  // cannot log in; keeps its introduction and mailbox
 };
 
 struct StoredMessage {
@@ -82,13 +85,20 @@ class Store {
   struct NewAccount {
     std::string name;
     std::string password_hash;
+    core::AccountManager manager = core::AccountManager::file;
   };
+  // A new password also enables the account and names its manager.
   struct PasswordChange {
     AccountId id = 0;
     std::string password_hash;
+    core::AccountManager manager = core::AccountManager::file;
   };
   virtual std::vector<AccountRecord> save_accounts(std::vector<NewAccount> created,
                                                    std::vector<PasswordChange> changed) = 0;
+  virtual void set_disabled(const std::vector<AccountId>& ids, bool disabled) = 0;
+  // Removes the account and what waits for it (its own messages, its marks
+  // on broadcasts); what it sent to others stays. Its id is never reused.
+  virtual void delete_account(AccountId id) = 0;
   // Small named values the server keeps for itself.
   virtual std::optional<std::string> get_setting(const std::string& key) = 0;
   virtual void put_setting(const std::string& key, const std::string& value) = 0;

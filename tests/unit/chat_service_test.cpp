@@ -267,7 +267,8 @@ TEST_F(ChatServiceTest, BroadcastIsNotForAccountsCreatedLater) {
   Waiter<store::Done> w;
   chat_->broadcast_all("alice", "before dave", w.callback());
   w.get();
-  chat_->import_users({{"dave", "d-pass", 4}});
+  // The users file gains a line: its accounts are the file's whole list.
+  chat_->import_users({{"alice", "a-pass", 1}, {"bob", "b-pass", 2}, {"carol", "c-pass", 3}, {"dave", "d-pass", 4}});
   EXPECT_EQ(login_and_read("dave"), Strings{});
   EXPECT_EQ(login_and_read("bob"), (Strings{"alice: before dave"}));
 }
@@ -348,7 +349,7 @@ class AccountNameCaseTest : public ChatServiceTest {
  protected:
   void SetUp() override {
     ChatServiceTest::SetUp();
-    chat_->import_users({{"Dave", "d-pass", 4}});
+    chat_->import_users({{"alice", "a-pass", 1}, {"bob", "b-pass", 2}, {"carol", "c-pass", 3}, {"Dave", "d-pass", 4}});
   }
 };
 

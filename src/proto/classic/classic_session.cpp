@@ -26,6 +26,10 @@ std::string ClassicSession::idle_warning(std::chrono::seconds left) { return cla
 
 std::string ClassicSession::shutdown_notice() { return std::string(kShuttingDown); }
 
+std::string ClassicSession::admin_end_notice(core::AdminEnd why) { return admin_end(why); }
+
+std::string ClassicSession::server_notice(std::string_view text) { return notice_line(text); }
+
 std::string ClassicSession::refusal_notice(session::Refusal why, std::chrono::seconds left) {
   return refusal(why, left);
 }

@@ -31,6 +31,8 @@ class ClassicSession final : public session::Session {
   std::string timeout_notice() override;
   std::string idle_warning(std::chrono::seconds left) override;
   std::string shutdown_notice() override;
+  std::string admin_end_notice(core::AdminEnd why) override;
+  std::string server_notice(std::string_view text) override;
   std::string refusal_notice(session::Refusal why, std::chrono::seconds left) override;
   void on_stored() override;
   std::string_view protocol() const override { return "classic"; }

@@ -48,6 +48,22 @@ std::string idle_warning(std::chrono::seconds left) {
   return fmt::format("You will be logged out in {} seconds unless you send something\n", left.count());
 }
 
+std::string admin_end(core::AdminEnd why) {
+  switch (why) {
+    case core::AdminEnd::kicked:
+      break;
+    case core::AdminEnd::deleted:
+      return "Your account has been deleted by the server administrator\n";
+    case core::AdminEnd::password_changed:
+      return "Your password has been changed by the server administrator; please log in again\n";
+    case core::AdminEnd::disabled:
+      return "Your account has been disabled by the server administrator\n";
+  }
+  return "You have been disconnected by the server administrator\n";
+}
+
+std::string notice_line(std::string_view text) { return fmt::format("Notice from the server: {}\n", text); }
+
 namespace {
 std::string_view tag(core::MessageKind kind) {
   return kind == core::MessageKind::broadcast ? "<broadcast message>" : "<private message>";

@@ -31,6 +31,10 @@ std::string blocked_now(std::string_view user, std::chrono::seconds block);
 std::string still_blocked(std::string_view user, std::chrono::seconds left);
 std::string idle_logout(std::chrono::seconds timeout);
 std::string idle_warning(std::chrono::seconds left);
+// The last line of a connection the server's operator ends (parleyctl).
+std::string admin_end(core::AdminEnd why);
+// "Notice from the server: <text>" (parleyctl notice).
+std::string notice_line(std::string_view text);
 // The one line a client gets before the server closes a connection it will
 // not serve (a limit, or a full password check queue).
 std::string refusal(session::Refusal why, std::chrono::seconds left);

@@ -10,7 +10,9 @@ namespace parley::store::sqlite {
 namespace {
 
 // 1: the first schema. 2: account names are unique without regard to case.
-constexpr int kVersion = 2;
+// 3: each account has a manager (the users file or parleyctl) and may be
+// disabled; accounts from before were all the file's.
+constexpr int kVersion = 3;
 
 int user_version(Database& db) {
   Statement st(db.handle(), "PRAGMA user_version");
@@ -37,14 +39,32 @@ void refuse_names_differing_in_case(Database& db, const std::string& path) {
       path, fmt::join(spelled, " and "), others));
 }
 
+bool has_column(Database& db, const char* table, std::string_view column) {
+  Statement st(db.handle(), fmt::format("PRAGMA table_info({})", table).c_str());
+  while (st.step())
+    if (st.text(1) == column) return true;
+  return false;
+}
+
+void add_account_manager(Database& db) {
+  if (!has_column(db, "accounts", "manager"))
+    db.exec("ALTER TABLE accounts ADD COLUMN manager TEXT NOT NULL DEFAULT 'file'");
+  if (!has_column(db, "accounts", "disabled"))
+    db.exec("ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0");
+}
+
 }  // namespace
 
 void upgrade_schema(Database& db, const std::string& path) {
-  if (user_version(db) >= kVersion) return;
+  int version = user_version(db);
+  if (version >= kVersion) return;
   db.exec("BEGIN IMMEDIATE");
   try {
-    refuse_names_differing_in_case(db, path);
-    db.exec("CREATE UNIQUE INDEX IF NOT EXISTS accounts_by_folded_name ON accounts(name COLLATE NOCASE)");
+    if (version < 2) {
+      refuse_names_differing_in_case(db, path);
+      db.exec("CREATE UNIQUE INDEX IF NOT EXISTS accounts_by_folded_name ON accounts(name COLLATE NOCASE)");
+    }
+    add_account_manager(db);
     db.exec(fmt::format("PRAGMA user_version = {}", kVersion).c_str());
     db.exec("COMMIT");
   } catch (...) {

@@ -68,6 +68,29 @@ MessageId max_message_id(sqlite::Database& db) {
   return id;
 }
 
+// Ids of deleted accounts stay in messages they sent (sender_id), so a new
+// account must never get one: the highest id ever deleted is kept.
+constexpr const char* kDeletedIdKey = "highest_deleted_account_id";
+
+AccountId next_account_id(sqlite::Database& db) {
+  auto& st = db.prepare(
+      "SELECT max(COALESCE((SELECT max(id) FROM accounts), 0), "
+      "COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?1), 0)) + 1");
+  st.bind(1, kDeletedIdKey);
+  st.step();
+  AccountId id = st.int64(0);
+  st.reset();
+  return id;
+}
+
+// A broadcast every account's cursor has passed is needed by nobody.
+void drop_delivered_broadcasts(sqlite::Database& db) {
+  db.prepare(
+        "DELETE FROM messages WHERE recipient_id IS NULL AND id <= "
+        "(SELECT COALESCE(min(broadcast_cursor), 0) FROM accounts)")
+      .run();
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch)
@@ -216,7 +239,8 @@ void SqliteStore::flush() {
 std::vector<AccountRecord> SqliteStore::load_accounts() {
   return call<std::vector<AccountRecord>>([](sqlite::Database& db) {
     std::vector<AccountRecord> out;
-    auto& st = db.prepare("SELECT id, name, password_hash, intro, last_seen FROM accounts ORDER BY id");
+    auto& st =
+        db.prepare("SELECT id, name, password_hash, intro, last_seen, manager, disabled FROM accounts ORDER BY id");
     while (st.step()) {
       AccountRecord r;
       r.id = st.int64(0);
@@ -224,6 +248,8 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
       r.password_hash = st.text(2);
       r.intro = st.text(3);
       if (!st.is_null(4)) r.last_seen = from_seconds(st.int64(4));
+      r.manager = core::parse_account_manager(st.text(5)).value_or(core::AccountManager::file);
+      r.disabled = st.int64(6) != 0;
       out.push_back(std::move(r));
     }
     st.reset();
@@ -238,20 +264,53 @@ std::vector<AccountRecord> SqliteStore::save_accounts(std::vector<NewAccount> cr
         std::vector<AccountRecord> out;
         // A new account starts past every existing broadcast.
         MessageId cursor = max_message_id(db);
-        auto& insert = db.prepare("INSERT INTO accounts(name, password_hash, broadcast_cursor) VALUES(?1, ?2, ?3)");
+        AccountId next_id = created.empty() ? 0 : next_account_id(db);
+        auto& insert = db.prepare(
+            "INSERT INTO accounts(id, name, password_hash, broadcast_cursor, manager) VALUES(?1, ?2, ?3, ?4, ?5)");
         out.reserve(created.size());
         for (auto& a : created) {
-          insert.bind(1, a.name).bind(2, a.password_hash).bind(3, cursor).run();
+          insert.bind(1, next_id)
+              .bind(2, a.name)
+              .bind(3, a.password_hash)
+              .bind(4, cursor)
+              .bind(5, std::string(core::to_string(a.manager)))
+              .run();
           AccountRecord r;
-          r.id = db.last_insert_id();
+          r.id = next_id++;
           r.name = std::move(a.name);
           r.password_hash = std::move(a.password_hash);
+          r.manager = a.manager;
           out.push_back(std::move(r));
         }
-        auto& update = db.prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1");
-        for (const auto& c : changed) update.bind(1, c.id).bind(2, c.password_hash).run();
+        auto& update = db.prepare("UPDATE accounts SET password_hash = ?2, manager = ?3, disabled = 0 WHERE id = ?1");
+        for (const auto& c : changed)
+          update.bind(1, c.id).bind(2, c.password_hash).bind(3, std::string(core::to_string(c.manager))).run();
         return out;
       });
+}
+
+void SqliteStore::set_disabled(const std::vector<AccountId>& ids, bool disabled) {
+  call<Done>([ids, disabled](sqlite::Database& db) {
+    auto& st = db.prepare("UPDATE accounts SET disabled = ?2 WHERE id = ?1");
+    for (AccountId id : ids) st.bind(1, id).bind(2, std::int64_t{disabled ? 1 : 0}).run();
+    return Done{};
+  });
+}
+
+void SqliteStore::delete_account(AccountId id) {
+  call<Done>([id](sqlite::Database& db) {
+    db.prepare("DELETE FROM messages WHERE recipient_id = ?1").bind(1, id).run();
+    db.prepare("DELETE FROM broadcast_seen WHERE account_id = ?1").bind(1, id).run();
+    db.prepare("DELETE FROM accounts WHERE id = ?1").bind(1, id).run();
+    db.prepare(
+          "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+          "ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))")
+        .bind(1, kDeletedIdKey)
+        .bind(2, std::to_string(id))
+        .run();
+    drop_delivered_broadcasts(db);
+    return Done{};
+  });
 }
 
 std::optional<std::string> SqliteStore::get_setting(const std::string& key) {
@@ -387,11 +446,7 @@ void SqliteStore::ack_mailbox(AccountId id, MessageId upto, Callback<Done> done)
             .bind(1, id)
             .bind(2, upto)
             .run();
-        // A broadcast every account has moved past is no longer needed.
-        db.prepare(
-              "DELETE FROM messages WHERE recipient_id IS NULL AND id <= "
-              "(SELECT COALESCE(min(broadcast_cursor), 0) FROM accounts)")
-            .run();
+        drop_delivered_broadcasts(db);
         return Done{};
       },
       std::move(done));

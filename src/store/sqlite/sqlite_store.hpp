@@ -26,6 +26,8 @@ class SqliteStore final : public Store {
   std::vector<AccountRecord> load_accounts() override;
   std::vector<AccountRecord> save_accounts(std::vector<NewAccount> created,
                                            std::vector<PasswordChange> changed) override;
+  void set_disabled(const std::vector<AccountId>& ids, bool disabled) override;
+  void delete_account(AccountId id) override;
   std::optional<std::string> get_setting(const std::string& key) override;
   void put_setting(const std::string& key, const std::string& value) override;
   void flush() override;

@@ -1,0 +1,99 @@
+#include "ctl/output.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "proto/control/json.hpp"
+
+namespace parley::ctl {
+
+using proto::control::json_array;
+using proto::control::JsonObject;
+using proto::control::Row;
+
+namespace {
+
+const std::string& at(const Row& row, std::size_t i) {
+  static const std::string missing = "-";
+  return i < row.size() ? row[i] : missing;
+}
+
+std::int64_t number(const std::string& text) {
+  try {
+    return std::stoll(text);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+bool is_number(const std::string& text) {
+  return !text.empty() && text.size() < 19 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A time, or null for "-" (never).
+void add_time(JsonObject& o, std::string_view key, const std::string& value) {
+  if (value == "-")
+    o.add_null(key);
+  else
+    o.add(key, std::string_view(value));
+}
+
+}  // namespace
+
+void print_plain(std::ostream& out, const proto::control::Response& response) {
+  for (const auto& row : response.rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? " " : "") << row[i];
+    out << '\n';
+  }
+}
+
+void print_json(std::ostream& out, const proto::control::Request& request, const proto::control::Response& response) {
+  const auto& c = request.command;
+  const auto& rows = response.rows;
+  std::string json;
+  if (c == "user-list" || c == "who") {
+    std::vector<std::string> items;
+    for (const auto& r : rows) {
+      JsonObject o;
+      o.add("user", std::string_view(at(r, 0)));
+      if (c == "who") {
+        o.add("address", std::string_view(at(r, 1))).add("since", std::string_view(at(r, 2)));
+      } else {
+        o.add("manager", std::string_view(at(r, 1))).add("disabled", at(r, 2) == "disabled");
+        add_time(o, "last_seen", at(r, 3));
+        o.add("online", at(r, 4) == "online");
+      }
+      items.push_back(o.str());
+    }
+    json = json_array(items);
+  } else if (c == "reload" || c == "status") {
+    JsonObject o;
+    for (const auto& r : rows) {
+      std::string key = at(r, 0);
+      std::replace(key.begin(), key.end(), '-', '_');
+      if (is_number(at(r, 1)))
+        o.add(key, number(at(r, 1)));
+      else
+        o.add(key, std::string_view(at(r, 1)));
+    }
+    json = o.str();
+  } else if (c == "notice") {
+    json = JsonObject().add("connections", number(rows.empty() ? "0" : at(rows.front(), 0))).str();
+  } else {
+    // user-add, user-passwd, user-del, kick: one row about one user.
+    Row r = rows.empty() ? Row{} : rows.front();
+    JsonObject o;
+    o.add("user", std::string_view(at(r, 0)));
+    if (c == "user-add") o.add("manager", "parleyctl");
+    if (c == "user-passwd") o.add("manager", "parleyctl").add("previous_manager", std::string_view(at(r, 1)));
+    if (c == "user-del") o.add("manager", std::string_view(at(r, 1)));
+    if (c == "user-passwd" || c == "user-del") o.add("connections_ended", number(at(r, 2)));
+    if (c == "kick") o.add("connections_ended", number(at(r, 1)));
+    json = o.str();
+  }
+  out << json << '\n';
+}
+
+}  // namespace parley::ctl
