@@ -37,11 +37,20 @@ struct Target {
   core::HashCost cost = core::HashCost::interactive;
 };
 
-// The same defaults as parleyd's: the command line, then --config, then
-// parley.db and parleyd.sock beside it.
-Target resolve(const Options& o) {
+// The installed service's settings, used when no path is given and the
+// file exists: `parleyctl who` just works on a packaged server.
+std::string default_config(const Options& o) {
+  if (!o.config.empty() || !o.db.empty() || !o.socket.empty()) return o.config;
+  std::error_code ec;
+  return std::filesystem::exists(PARLEY_DEFAULT_CONFIG, ec) ? PARLEY_DEFAULT_CONFIG : "";
+}
+
+// The same defaults as parleyd's: the command line, then --config (or the
+// installed config file), then parley.db and parleyd.sock beside it.
+Target resolve(Options o) {
   Target t;
   std::optional<server::ServerConfig> file;
+  o.config = default_config(o);
   if (!o.config.empty()) {
     std::ifstream in(o.config, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + o.config);
@@ -113,7 +122,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "Print JSON instead of one item a line");
   app.add_option("--socket", o.socket, "parleyd's control socket (default: parleyd.sock beside the database)");
   app.add_option("--db", o.db, "The database, for the user commands while parleyd is stopped (default: parley.db)");
-  app.add_option("--config", o.config, "parleyd's TOML file: its db and control-socket are used");
+  app.add_option("--config", o.config,
+                 "parleyd's TOML file: its db and control-socket are used (default: " PARLEY_DEFAULT_CONFIG
+                 " when it exists and neither --db nor --socket is given)");
   app.add_option("--timeout", o.timeout, "Seconds to wait for parleyd's answer (default: 600)")
       ->check(CLI::Range(1, 86400));
   app.require_subcommand(1);
