@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdint>
+#include <utility>
 
 #include "core/text.hpp"
 
@@ -12,10 +13,12 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker, Admission::Pass pass)
-    : connection_(std::move(transport), *this, worker, context.limits),
+    : limits_(context.limits.get()),
+      settings_(context.settings.get()),
+      connection_(std::move(transport), *this, worker, *limits_),
       context_(context),
       pass_(std::move(pass)),
-      flood_(context.settings.flood_rate, context.settings.flood_burst, Clock::now()) {}
+      flood_(settings_->flood_rate, settings_->flood_burst, Clock::now()) {}
 
 std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Session>(shared_from_this()); }
 
@@ -65,6 +68,17 @@ void Session::on_shutdown() {
   send(shutdown_notice());
   end_ = End::shutdown;
   connection_.close_after_flush(std::chrono::seconds(2));
+}
+
+void Session::on_reconfigure() {
+  auto next = context_.settings.get();
+  if (next == settings_) return;
+  auto old = std::exchange(settings_, std::move(next));
+  if (old->flood_rate != settings_->flood_rate || old->flood_burst != settings_->flood_burst)
+    flood_.set_limits(settings_->flood_rate, settings_->flood_burst, Clock::now());
+  auto deadline = connection_.deadline();
+  if (logged_in_ && !connection_.closing() && deadline != Clock::time_point::max())
+    connection_.set_deadline(deadline - old->idle_timeout + settings_->idle_timeout);
 }
 
 void Session::finish(End why, std::string_view last_words) {
