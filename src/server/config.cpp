@@ -409,8 +409,10 @@ std::variant<ServerConfig, Exit> parse_command_line(int argc, const char* const*
   app.add_option("--login-queue", raw.login_queue,
                  "Password checks that may wait, server-wide; past it clients are told the server is busy "
                  "(default: 256)");
+  // One value per --exempt, so that a port after it stays the port.
   app.add_option("--exempt", raw.exempt,
-                 "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated");
+                 "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated")
+      ->allow_extra_args(false);
   app.add_option("--tls-port", raw.tls_port,
                  "Port for the classic protocol over TLS, on the --bind address (0 picks a free one; default: none)")
       ->check(CLI::Range(0, 65535));

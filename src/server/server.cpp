@@ -314,7 +314,8 @@ ReloadReport Server::reload_locked() {
     auto users = read_users_file(next);
     std::shared_ptr<SSL_CTX> tls;
     if (tls_) {
-      check_tls_files(next);
+      if (next.tls_cert.empty() || next.tls_key.empty())
+        throw std::runtime_error("a TLS listener needs both tls-cert and tls-key");
       tls = net::make_server_tls_context(next.tls_cert, next.tls_key);
     }
     // The accounts first: the only step left that can fail (in the store).

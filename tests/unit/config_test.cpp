@@ -253,3 +253,9 @@ TEST(Config, RereadTakesTheFileAsItIsNowAndTheCommandLineStillWins) {
   ASSERT_TRUE(std::holds_alternative<std::string>(again));
   EXPECT_EQ(std::get<std::string>(again), "cannot read config file " + file + ": No such file or directory");
 }
+
+TEST(Config, ThePortAfterARepeatableOptionIsStillThePort) {
+  auto c = std::get<ServerConfig>(parse({"--exempt", "10.0.0.0/8", "--exempt", "192.0.2.7", "4119"}));
+  EXPECT_EQ(c.port, 4119);
+  EXPECT_EQ(c.exempt, (std::vector<std::string>{"10.0.0.0/8", "192.0.2.7"}));
+}
