@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <ostream>
+#include <string>
 
 namespace parley::client {
 
@@ -72,11 +73,15 @@ std::variant<Options, int> parse_options(int argc, const char* const* argv, std:
   auto* ca_option =
       app.add_option("--ca", ca_file, "With --tls: trust the authorities in FILE (PEM) instead of the system's")
           ->type_name("FILE");
+  app.set_version_flag("--version", std::string("parley ") + PARLEY_VERSION, "Print the version and exit");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     err << "parley: " << e.what() << " (see parley --help)\n";

@@ -20,7 +20,7 @@ std::string clean_text(std::string_view text) {
 }  // namespace
 
 ChatService::ChatService(store::Store& store, const Clock& clock, ChatSettings settings, Fanout* fanout)
-    : store_(store), clock_(clock), settings_(settings), fanout_(fanout), lockout_(settings.lockout) {}
+    : store_(store), clock_(clock), fanout_(fanout), settings_(settings), lockout_(settings.lockout) {}
 
 ChatService::Accounts::iterator ChatService::account(std::string_view user) {
   auto it = accounts_.find(user);
@@ -419,8 +419,8 @@ std::vector<UserSummary> ChatService::who_else(const std::string& user) const {
 }
 
 std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string& user, int minutes) const {
-  if (minutes < 0 || minutes > settings_.last_hour) return std::nullopt;
   std::lock_guard lock(mutex_);
+  if (minutes < 0 || minutes > settings_.last_hour) return std::nullopt;
   auto since = clock_.now() - std::chrono::minutes(minutes);
   std::vector<std::string> names;
   for (auto& [name, account] : accounts_) {
@@ -573,6 +573,18 @@ std::optional<std::string> ChatService::account_name(std::string_view user) cons
 std::size_t ChatService::online_count() const {
   std::lock_guard lock(mutex_);
   return online_.size();
+}
+
+ChatSettings ChatService::settings() const {
+  std::lock_guard lock(mutex_);
+  return settings_;
+}
+
+void ChatService::update_rules(const LockoutPolicy& lockout, int last_hour) {
+  std::lock_guard lock(mutex_);
+  settings_.lockout = lockout;
+  settings_.last_hour = last_hour;
+  lockout_.set_policy(lockout);
 }
 
 }  // namespace parley::core

@@ -185,7 +185,12 @@ class ChatService {
   // The account's own spelling of `user`, given in any case.
   std::optional<std::string> account_name(std::string_view user) const;
   std::size_t online_count() const;
-  const ChatSettings& settings() const { return settings_; }
+  // A copy: the lockout policy and last_hour may change at run time.
+  ChatSettings settings() const;
+  // On reload: the lockout policy for checks from now on (blocks already
+  // started keep their end) and the largest wholast window. The hash cost
+  // and intro_max stay as they were.
+  void update_rules(const LockoutPolicy& lockout, int last_hour);
 
  private:
   // Keyed by the account's own spelling, found by any spelling.
@@ -214,10 +219,11 @@ class ChatService {
 
   store::Store& store_;
   const Clock& clock_;
-  const ChatSettings settings_;
   Fanout* fanout_;
   std::mutex admin_mutex_;    // one administration or import at a time; taken before mutex_
   mutable std::mutex mutex_;  // guards everything below; never held while sending
+  // hash_cost and intro_max never change and are read without the mutex.
+  ChatSettings settings_;
   Accounts accounts_;
   struct Presence {
     store::AccountId id = 0;

@@ -74,6 +74,13 @@ void LockoutTracker::record_success(std::string_view user, std::string_view addr
   if (it != entries_.end()) erase(it);
 }
 
+void LockoutTracker::set_policy(const LockoutPolicy& policy) {
+  policy_ = policy;
+  // A count at or past the new limit would never be admitted to a check.
+  for (auto& [k, e] : entries_)
+    if (e.blocked_until == TimePoint{} && e.failures >= policy_.max_failures) e.failures = policy_.max_failures - 1;
+}
+
 CheckStart LockoutTracker::begin_check(std::string_view user, std::string_view address, TimePoint now) {
   if (auto left = blocked_for(user, address, now)) return {CheckAdmission::blocked, *left};
   auto k = key(user, address);

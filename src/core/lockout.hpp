@@ -64,6 +64,9 @@ class LockoutTracker {
 
   std::size_t size() const { return entries_.size(); }
   const LockoutPolicy& policy() const { return policy_; }
+  // From now on: a block already started keeps its end, and a pair whose
+  // failures reach a lower max_failures is blocked at its next failure.
+  void set_policy(const LockoutPolicy& policy);
 
  private:
   struct Entry {

@@ -26,6 +26,15 @@ class TokenBucket {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(-tokens_ / rate_));
   }
 
+  // New limits from `now` on; tokens already earned are kept up to the new burst.
+  void set_limits(double rate_per_second, double burst, Clock::time_point now) {
+    if (rate_ > 0) tokens_ = std::min(burst_, tokens_ + std::chrono::duration<double>(now - updated_).count() * rate_);
+    updated_ = now;
+    rate_ = rate_per_second;
+    burst_ = std::max(burst, 1.0);
+    tokens_ = std::min(tokens_, burst_);
+  }
+
  private:
   double rate_;
   double burst_;

@@ -45,6 +45,8 @@ class ConnectionHandler : public std::enable_shared_from_this<ConnectionHandler>
   virtual void on_closed() = 0;
   // The server is stopping.
   virtual void on_shutdown() = 0;
+  // The server's settings were reloaded; on the connection's thread.
+  virtual void on_reconfigure() {}
 };
 
 class Connection final : TransportEvents {
@@ -85,6 +87,7 @@ class Connection final : TransportEvents {
   void close();
 
   void set_deadline(Clock::time_point when) { deadline_ = when; }
+  Clock::time_point deadline() const { return deadline_; }
   bool is_open() const { return !closed_; }
   bool closing() const { return closing_ || closed_; }
   bool cut_off_slow() const { return cut_off_slow_; }

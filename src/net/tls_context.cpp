@@ -85,9 +85,26 @@ std::shared_ptr<SSL_CTX> TlsServerContext::current() const {
 }
 
 void TlsServerContext::reload() {
-  auto fresh = make_server_tls_context(cert_file_, key_file_);
+  auto fresh = make_server_tls_context(cert_file(), key_file());
   std::lock_guard lock(mutex_);
-  current_ = std::move(fresh);
+  current_.swap(fresh);
+}
+
+void TlsServerContext::replace(std::shared_ptr<SSL_CTX> context, std::string cert_file, std::string key_file) {
+  std::lock_guard lock(mutex_);
+  current_.swap(context);
+  cert_file_ = std::move(cert_file);
+  key_file_ = std::move(key_file);
+}
+
+std::string TlsServerContext::cert_file() const {
+  std::lock_guard lock(mutex_);
+  return cert_file_;
+}
+
+std::string TlsServerContext::key_file() const {
+  std::lock_guard lock(mutex_);
+  return key_file_;
 }
 
 }  // namespace parley::net

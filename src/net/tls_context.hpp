@@ -36,8 +36,11 @@ class TlsServerContext {
   // Reads the files again and swaps the new context in; on failure throws
   // TlsError and keeps the current one.
   void reload();
-  const std::string& cert_file() const { return cert_file_; }
-  const std::string& key_file() const { return key_file_; }
+  // Swaps in a context already made from these files (a reload that checks
+  // everything before it changes anything).
+  void replace(std::shared_ptr<SSL_CTX> context, std::string cert_file, std::string key_file);
+  std::string cert_file() const;
+  std::string key_file() const;
 
  private:
   std::string cert_file_;

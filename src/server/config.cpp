@@ -8,8 +8,12 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "core/text.hpp"
@@ -57,6 +61,7 @@ struct Raw {
   bool users_given = false;
   std::string control_socket;
   bool control_socket_given = false;
+  bool check_config = false;
 };
 
 class ConfigError : public std::runtime_error {
@@ -137,20 +142,23 @@ ConfigError toml_error(const std::string& source, const toml::parse_error& e) {
                                  core::sanitize_text(description)));
 }
 
-toml::table read_toml_file(const std::string& file) {
-  try {
-    return toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    throw toml_error(file, e);
-  }
-}
-
 toml::table read_toml_text(std::string_view text, const std::string& source) {
   try {
     return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     throw toml_error(source, e);
   }
+}
+
+// Read here rather than by the TOML parser, which reports a file it cannot
+// open as a parse error at line 0.
+toml::table read_toml_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("cannot read config file {}: {}", file, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError(fmt::format("cannot read config file {}: {}", file, std::strerror(errno)));
+  return read_toml_text(std::move(text).str(), file);
 }
 
 // Settings from the TOML file (named by raw.config) fill in only what the
@@ -181,7 +189,14 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       };
     };
     std::function<void()> apply;
-    if (name == "bind")
+    if (name == "port")
+      apply = [&node, &raw] {
+        auto v = integer_value(node);
+        if (!v || *v < 0 || *v > 65535)
+          throw ConfigError(fmt::format("{}: 'port' must be an integer from 0 to 65535", raw.config));
+        raw.port = static_cast<int>(*v);
+      };
+    else if (name == "bind")
       apply = text(raw.bind);
     else if (name == "users")
       apply = [&, set = text(raw.users)] { set(), raw.users_given = true; };
@@ -263,7 +278,7 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       apply = text(raw.metrics);
     else
       throw ConfigError(fmt::format("{}: unknown setting '{}'", raw.config, core::log_safe(name)));
-    const auto* flag = app ? app->get_option_no_throw("--" + name) : nullptr;
+    const auto* flag = app ? app->get_option_no_throw(name == "port" ? name : "--" + name) : nullptr;
     if (!flag || flag->count() == 0) apply();  // the command line wins
   }
 }
@@ -293,7 +308,21 @@ bool parse_metrics(const std::string& text, ServerConfig& c) {
   return true;
 }
 
+bool is_ip_address(const std::string& text) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(text, ec);
+  return !ec;
+}
+
 ServerConfig validate(const Raw& raw) {
+  if (raw.port < 0)
+    throw ConfigError("no port: give it on the command line or as 'port' in the config file (see parleyd --help)");
+  if (!raw.bind.empty() && !is_ip_address(raw.bind))
+    throw ConfigError(fmt::format("bind: not an IP address: '{}'", core::log_safe(raw.bind)));
+  for (const auto& l : raw.listeners)
+    if (!l.address.empty() && !is_ip_address(l.address))
+      throw ConfigError(fmt::format("{}: listener address: not an IP address: '{}'", raw.config,
+                                    core::log_safe(l.address)));
   check_range("login-times", raw.login_times, 1, 1000);
   check_range("block-time", raw.block_time, 0, 86400 * 365);
   check_range("timeout", raw.timeout, 1, 86400 * 365);
@@ -370,6 +399,8 @@ ServerConfig validate(const Raw& raw) {
   if (!raw.metrics.empty() && !parse_metrics(raw.metrics, c))
     throw ConfigError(fmt::format("metrics: not ADDR:PORT (an IPv6 address in brackets, [::1]:9100): '{}'",
                                   core::log_safe(raw.metrics)));
+  c.config_file = raw.config;
+  c.check_only = raw.check_config;
   try {
     c.hash_cost = core::parse_hash_cost(raw.hash_cost);
   } catch (const std::invalid_argument& e) {
@@ -384,14 +415,22 @@ std::string default_control_socket(const std::string& db_path) {
   return (std::filesystem::path(db_path).parent_path() / "parleyd.sock").string();
 }
 
-std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) {
+namespace {
+
+// How parsing a command line ends when it does not give settings.
+struct Exit {
+  int code = 0;
+  std::string out;    // for stdout: the help or the version
+  std::string error;  // one line for stderr, without the program's name
+};
+
+std::variant<ServerConfig, Exit> parse_command_line(int argc, const char* const* argv) {
   Raw raw;
   CLI::App app{
       "parleyd: a chat server. Users log in over a plain line protocol (nc and telnet work) or with "
       "the parley client.\nAccounts are imported from the users file at start; state lives in SQLite.",
       "parleyd"};
-  app.add_option("port", raw.port, "TCP port to listen on (0 picks a free one)")
-      ->required()
+  app.add_option("port", raw.port, "TCP port to listen on (0 picks a free one); or 'port' in the config file")
       ->check(CLI::Range(0, 65535));
   app.add_option("--bind", raw.bind, "Address to listen on (default: every IPv4 and IPv6 address)");
   app.add_option("--users", raw.users, "Accounts file, one '<username> <password>' per line (default: user_pass.txt)");
@@ -433,8 +472,10 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--login-queue", raw.login_queue,
                  "Password checks that may wait, server-wide; past it clients are told the server is busy "
                  "(default: 256)");
+  // One value per --exempt, so that a port after it stays the port.
   app.add_option("--exempt", raw.exempt,
-                 "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated");
+                 "Address or network (CIDR) free of the per-address limits, e.g. a NAT; may be repeated")
+      ->allow_extra_args(false);
   app.add_option("--tls-port", raw.tls_port,
                  "Port for the classic protocol over TLS, on the --bind address (0 picks a free one; default: none)")
       ->check(CLI::Range(0, 65535));
@@ -452,23 +493,49 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) 
   app.add_option("--metrics", raw.metrics,
                  "Serve /metrics (Prometheus) and /healthz over HTTP on ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100 "
                  "(default: off)");
-  app.add_option("--config", raw.config, "TOML file with any of the settings above, by their long names");
+  app.add_option("--config", raw.config,
+                 "TOML file with any of the settings above (and port), by their long names; re-read on SIGHUP");
+  app.add_flag("--check-config", raw.check_config,
+               "Check the settings, the config, users and TLS files, the listening addresses and the database's "
+               "directory, then exit: 0 with 'configuration ok', or 2 with the reason");
+  app.set_version_flag("--version", std::string("parleyd ") + PARLEY_VERSION, "Print the version and exit");
   try {
     app.parse(argc, argv);
     raw.users_given = app.count("--users") > 0;
     raw.control_socket_given = app.count("--control-socket") > 0;
     if (!raw.config.empty()) apply_toml(raw, read_toml_file(raw.config), &app);
-    return validate(raw);
+    auto config = validate(raw);
+    config.command_line.assign(argv, argv + argc);
+    return config;
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
+    return Exit{0, app.help(), {}};
+  } catch (const CLI::CallForVersion& e) {
+    return Exit{0, std::string(e.what()) + "\n", {}};
   } catch (const CLI::ParseError& e) {
-    std::cerr << "parleyd: " << e.what() << " (see parleyd --help)\n";
-    return 2;
+    return Exit{2, {}, std::string(e.what()) + " (see parleyd --help)"};
   } catch (const ConfigError& e) {
-    std::cerr << "parleyd: " << e.what() << "\n";
-    return 2;
+    return Exit{2, {}, e.what()};
   }
+}
+
+}  // namespace
+
+std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv) {
+  auto parsed = parse_command_line(argc, argv);
+  if (auto* config = std::get_if<ServerConfig>(&parsed)) return std::move(*config);
+  const auto& exit = std::get<Exit>(parsed);
+  std::cout << exit.out;
+  if (!exit.error.empty()) std::cerr << "parleyd: " << exit.error << "\n";
+  return exit.code;
+}
+
+std::variant<ServerConfig, std::string> reread_config(const std::vector<std::string>& command_line) {
+  std::vector<const char*> argv;
+  for (const auto& arg : command_line) argv.push_back(arg.c_str());
+  auto parsed = parse_command_line(static_cast<int>(argv.size()), argv.data());
+  if (auto* config = std::get_if<ServerConfig>(&parsed)) return std::move(*config);
+  const auto& exit = std::get<Exit>(parsed);
+  return exit.error.empty() ? std::string("the command line no longer gives settings") : exit.error;
 }
 
 std::variant<ServerConfig, std::string> parse_config_toml(std::string_view text, const std::string& source,

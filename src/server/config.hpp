@@ -61,14 +61,22 @@ struct ServerConfig {
   bool metrics_enabled = false;
   std::string metrics_address;  // an IP address
   std::uint16_t metrics_port = 0;
+  std::string config_file;                // --config; empty: none
+  std::vector<std::string> command_line;  // as given, to read the settings again on reload
+  bool check_only = false;                // --check-config
 };
 
 // parleyd.sock in the database's directory.
 std::string default_control_socket(const std::string& db_path);
 
-// Either the settings, or the exit code to leave with (0 after --help, 2
-// after a bad flag or value, with a one-line error already on stderr).
+// Either the settings, or the exit code to leave with (0 after --help or
+// --version, 2 after a bad flag or value, with a one-line error already on
+// stderr).
 std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv);
+
+// The settings from the same command line and the config file as it is now
+// (for a reload): the settings, or a one-line error. Prints nothing.
+std::variant<ServerConfig, std::string> reread_config(const std::vector<std::string>& command_line);
 
 // The settings a TOML text gives on its own, as `--config` with nothing but
 // `port` on the command line: the settings, or a one-line error (naming

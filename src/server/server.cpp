@@ -21,6 +21,7 @@
 
 #include "core/user_file.hpp"
 #include "metrics/registry.hpp"
+#include "server/startup_checks.hpp"
 #include "net/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_transport.hpp"
@@ -38,13 +39,35 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+core::LockoutPolicy lockout_policy(const ServerConfig& c) {
+  core::LockoutPolicy p;
+  p.max_failures = c.login_times;
+  p.block_time = c.block_time;
+  return p;
+}
+
 core::ChatSettings chat_settings(const ServerConfig& c) {
   core::ChatSettings s;
-  s.lockout.max_failures = c.login_times;
-  s.lockout.block_time = c.block_time;
+  s.lockout = lockout_policy(c);
   s.last_hour = c.last_hour;
   s.hash_cost = c.hash_cost;
   return s;
+}
+
+session::Settings session_settings(const ServerConfig& c) {
+  session::Settings s;
+  s.welcome = c.welcome;
+  s.login_timeout = c.login_timeout;
+  s.idle_timeout = c.timeout;
+  s.flood_rate = c.flood_rate;
+  s.flood_burst = c.flood_burst;
+  return s;
+}
+
+net::ConnectionLimits connection_limits(const ServerConfig& c) {
+  net::ConnectionLimits limits;
+  limits.max_queue_bytes = c.max_queue;
+  return limits;
 }
 
 std::string describe(const tcp::endpoint& ep) {
@@ -59,40 +82,31 @@ static_assert(core::kMaxPasswordBytes == net::ConnectionLimits{}.max_line);
 // to be disabled: a fingerprint from before must not skip the first import.
 constexpr std::string_view kImportRules = "users-file-v2";
 
-// Returns a one-line summary of what the import did.
-std::string import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config) {
-  std::ifstream in(config.users_file, std::ios::binary);
-  if (!in) {
-    if (config.users_file_given) throw std::runtime_error("cannot read users file " + config.users_file);
-    spdlog::warn("no users file {}; using the accounts already stored", config.users_file);
-    return "no users file " + config.users_file;
-  }
-  // Read a piece at a time: memory holds the entries, never the file.
-  auto file = core::read_user_file(in, config.users_file, config.users_file_max);
+// Applies the users file read before (nullopt: there is none); returns a
+// one-line summary of what it did, for the log.
+std::string import_users(core::ChatService& chat, store::Store& store, const ServerConfig& config,
+                         const std::optional<core::UserFile>& file) {
+  if (!file) return "no users file " + config.users_file + "; using the accounts already stored";
   // Checking every line costs one Argon2id verification each. A file that is
   // the same as at the last import (same cost setting too) is recognised by
   // one Argon2id verification of the file's digest, kept like a password so
   // that it is as slow to guess from as the passwords themselves. Changes
   // made with parleyctl since leave the file's meaning as it was: its lines
   // for parleyctl's accounts are ignored either way.
-  std::string fingerprint = fmt::format("{}\n{}\n{}", kImportRules, static_cast<int>(config.hash_cost), file.digest);
+  std::string fingerprint = fmt::format("{}\n{}\n{}", kImportRules, static_cast<int>(config.hash_cost), file->digest);
   auto previous = store.get_setting("users_file_fingerprint");
-  if (previous && core::verify_password(*previous, fingerprint)) {
-    spdlog::info("{} unchanged since the last import", config.users_file);
+  if (previous && core::verify_password(*previous, fingerprint))
     return config.users_file + " unchanged since the last import";
-  }
-  auto stats = chat.import_users(file.entries, std::max(1u, std::thread::hardware_concurrency()));
+  auto stats = chat.import_users(file->entries, std::max(1u, std::thread::hardware_concurrency()));
   store.put_setting("users_file_fingerprint", core::hash_password(fingerprint, config.hash_cost));
   for (const auto& e : stats.ignored)
     spdlog::warn("{}:{}: {} is managed by parleyctl; the line is ignored", config.users_file, e.line, e.name);
-  auto summary = fmt::format(
+  if (stats.ended > 0) spdlog::info("{} connections of changed or disabled accounts ended", stats.ended);
+  return fmt::format(
       "imported {}: {} created, {} updated, {} unchanged, {} enabled again, {} disabled (no longer in the file), {} "
       "ignored (managed by parleyctl)",
       config.users_file, stats.created, stats.updated, stats.unchanged, stats.enabled, stats.disabled,
       stats.ignored.size());
-  spdlog::info("{}", summary);
-  if (stats.ended > 0) spdlog::info("{} connections of changed or disabled accounts ended", stats.ended);
-  return summary;
 }
 
 session::LoginQueue::Limits login_limits(const ServerConfig& c) {
@@ -131,10 +145,6 @@ session::AddressLimits address_limits(const ServerConfig& c) {
   return l;
 }
 
-bool any_tls(const ServerConfig& c) {
-  return std::any_of(c.listeners.begin(), c.listeners.end(), [](const ListenerConfig& l) { return l.tls; });
-}
-
 // Loaded before anything else, so a bad certificate stops the start at once.
 std::unique_ptr<net::TlsServerContext> tls_context(const ServerConfig& c) {
   if (!any_tls(c)) {
@@ -164,7 +174,14 @@ Server::Server(ServerConfig config)
       admit.max_connections, admit.connections_per_address, admit.logins_per_address, admit.failures_per_address,
       admit.failure_window.count(), logins_.limits().per_share, logins_.limits().max_waiting,
       config_.exempt.empty() ? "none" : fmt::format("{}", fmt::join(config_.exempt, ",")));
+  tls_handshake_seconds_ = config_.tls_handshake_timeout.count();
+  // Every file and address is checked before the slow work: opening the
+  // database and hashing the users file.
   tls_ = tls_context(config_);
+  auto users = read_users_file(config_);
+  check_database_directory(config_.db_path);
+  open_listeners();
+  open_metrics();
   db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
   auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
   for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
@@ -172,16 +189,16 @@ Server::Server(ServerConfig config)
   store_ = std::move(sqlite);
   chat_ = std::make_unique<core::ChatService>(*store_, clock_, chat_settings(config_), &fanout_);
   chat_->load();
-  import_users(*chat_, *store_, config_);
-  session::Settings settings;
-  settings.welcome = config_.welcome;
-  settings.login_timeout = config_.login_timeout;
-  settings.idle_timeout = config_.timeout;
-  settings.flood_rate = config_.flood_rate;
-  settings.flood_burst = config_.flood_burst;
-  net::ConnectionLimits limits;
-  limits.max_queue_bytes = config_.max_queue;
-  context_ = std::make_unique<session::Context>(session::Context{*chat_, logins_, *admission_, settings, limits});
+  bool no_users_file = !users;
+  auto imported = import_users(*chat_, *store_, config_, users);
+  users.reset();
+  spdlog::log(no_users_file ? spdlog::level::warn : spdlog::level::info, "{}", imported);
+  if (chat_->account_count() == 0)
+    spdlog::warn(
+        "no accounts yet: add one with 'parleyctl user add NAME', or list them in a users file (--users FILE, "
+        "one '<username> <password>' a line) and reload with SIGHUP");
+  context_ = std::make_unique<session::Context>(*chat_, logins_, *admission_, session_settings(config_),
+                                                connection_limits(config_));
 }
 
 Server::~Server() {
@@ -209,31 +226,46 @@ void Server::add_listener(const ListenerConfig& config, const tcp::endpoint& end
     listener->set_transport(
         [this](int fd, net::Worker& worker) -> std::unique_ptr<net::Transport> {
           auto plain = std::make_unique<net::TcpTransport>(fd, worker.poller());
-          return std::make_unique<net::TlsTransport>(std::move(plain), tls_->current().get(), worker.context(),
-                                                     config_.tls_handshake_timeout);
+          return std::make_unique<net::TlsTransport>(
+              std::move(plain), tls_->current().get(), worker.context(),
+              std::chrono::seconds(tls_handshake_seconds_.load(std::memory_order_relaxed)));
         },
         true);
   listeners_.push_back(std::move(listener));
 }
 
+namespace {
+// One plain line: a system_error's what() would show where in Boost it came from.
+std::runtime_error listen_error(const tcp::endpoint& endpoint, const boost::system::system_error& e) {
+  return std::runtime_error("cannot listen on " + describe(endpoint) + ": " + e.code().message());
+}
+}  // namespace
+
 void Server::open_listeners() {
   for (const auto& l : config_.listeners) {
+    tcp::endpoint endpoint(tcp::v6(), l.port);  // every address: one dual-stack socket
     if (!l.address.empty()) {
       boost::system::error_code ec;
       auto addr = asio::ip::make_address(l.address, ec);
-      if (ec) throw std::runtime_error("--bind: not an IP address: " + l.address);
-      add_listener(l, tcp::endpoint(addr, l.port), false);
-      continue;
+      if (ec) throw std::runtime_error("not an IP address to listen on: " + l.address);
+      endpoint = tcp::endpoint(addr, l.port);
     }
-    // Every address: one dual-stack socket, or IPv4 alone where IPv6 is off.
     try {
-      add_listener(l, tcp::endpoint(tcp::v6(), l.port), true);
+      add_listener(l, endpoint, l.address.empty());
+      continue;
     } catch (const boost::system::system_error& e) {
-      if (e.code() != asio::error::address_family_not_supported &&
-          e.code() != boost::system::errc::address_not_available)
-        throw std::runtime_error("cannot listen on port " + std::to_string(l.port) + ": " + e.code().message());
+      // Only a missing IPv6 falls back to IPv4 alone; anything else (an
+      // address in use, say) is the answer.
+      bool no_ipv6 = e.code() == asio::error::address_family_not_supported ||
+                     e.code() == boost::system::errc::address_not_available;
+      if (!l.address.empty() || !no_ipv6) throw listen_error(endpoint, e);
       spdlog::warn("IPv6 unavailable ({}); listening on IPv4 only", e.code().message());
-      add_listener(l, tcp::endpoint(tcp::v4(), l.port), false);
+    }
+    endpoint = tcp::endpoint(tcp::v4(), l.port);
+    try {
+      add_listener(l, endpoint, false);
+    } catch (const boost::system::system_error& e) {
+      throw listen_error(endpoint, e);
     }
   }
 }
@@ -250,9 +282,8 @@ void Server::start() {
   notices_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGHUP, SIGUSR1, SIGUSR2);
   wait_for_notice();
   open_control_socket();
-  open_listeners();
-  open_metrics();
   pool_.start();
+  running_ = true;
   std::vector<std::string> addresses;
   for (auto& l : listeners_) {
     spdlog::info("{} protocol{} listening on {}", l->protocol(), l->tls() ? " (TLS)" : "",
@@ -323,25 +354,13 @@ void Server::open_control_socket() {
 }
 
 std::vector<proto::control::Row> Server::reload_from_control() {
+  auto report = reload("parleyctl");
+  if (!report.ok()) throw std::runtime_error(report.lines().back());
   std::vector<proto::control::Row> rows;
-  try {
-    rows.push_back({"users", import_users(*chat_, *store_, config_)});
-  } catch (const std::exception& e) {
-    spdlog::error("reload: {}; the accounts stay as they were", e.what());
-    throw std::runtime_error(std::string(e.what()) + "; the accounts stay as they were");
-  }
-  if (!tls_) {
-    rows.push_back({"tls", "no TLS listener"});
-    return rows;
-  }
-  try {
-    tls_->reload();
-  } catch (const net::TlsError& e) {
-    spdlog::error("reload: {}; keeping the TLS certificate loaded before", e.what());
-    throw std::runtime_error(std::string(e.what()) + "; keeping the TLS certificate loaded before");
-  }
-  spdlog::info("reload: TLS certificate {} and key {} for new connections", tls_->cert_file(), tls_->key_file());
-  rows.push_back({"tls", "reloaded " + tls_->cert_file() + " and " + tls_->key_file()});
+  for (const auto& line : report.settings) rows.push_back({"changed", line});
+  for (const auto& line : report.restart) rows.push_back({"needs-restart", line});
+  for (const auto& line : report.files) rows.push_back({"files", line});
+  rows.push_back({"done", report.lines().back()});
   return rows;
 }
 
@@ -363,29 +382,82 @@ std::vector<proto::control::Row> Server::status_rows() {
 void Server::wait_for_notice() {
   notices_->async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;  // shutting down
-    if (sig == SIGHUP) {
-      notify_reloading();
-      reload_tls();
-      notify_ready(service_status_);
-    } else
+    if (sig == SIGHUP)
+      asio::post(reloader_, [this] { reload("SIGHUP"); });  // off the worker: a reload may hash passwords
+    else
       spdlog::info("{}: ignored", sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2");
     wait_for_notice();
   });
 }
 
-// Connections keep the context they started with; new ones get the new one.
-void Server::reload_tls() {
-  if (!tls_) {
-    spdlog::info("SIGHUP: ignored (no TLS certificate to reload)");
-    return;
+ReloadReport Server::reload(std::string_view origin) {
+  std::lock_guard lock(reload_mutex_);
+  notify_reloading();
+  auto report = reload_locked();
+  notify_ready(service_status_);
+  auto lines = report.lines();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto level = spdlog::level::info;
+    if (!report.ok()) level = spdlog::level::err;
+    if (i >= report.settings.size() && i < report.settings.size() + report.restart.size()) level = spdlog::level::warn;
+    spdlog::log(level, "{}: {}", origin, lines[i]);
+  }
+  return report;
+}
+
+ReloadReport Server::reload_locked() {
+  ReloadReport report;
+  if (stopping_) {
+    report.error = "the server is shutting down";
+    return report;
   }
   try {
-    tls_->reload();
-    spdlog::info("SIGHUP: reloaded TLS certificate {} and key {} for new connections", tls_->cert_file(),
-                 tls_->key_file());
-  } catch (const net::TlsError& e) {
-    spdlog::error("SIGHUP: {}; keeping the TLS certificate loaded before", e.what());
+    ServerConfig wanted = config_;
+    if (!config_.config_file.empty()) {
+      auto reread = reread_config(config_.command_line);
+      if (auto* error = std::get_if<std::string>(&reread)) throw std::runtime_error(*error);
+      wanted = std::move(std::get<ServerConfig>(reread));
+    }
+    auto plan = plan_reload(config_, wanted);
+    const ServerConfig& next = plan.next;
+    // Everything is read and checked before anything changes.
+    auto users = read_users_file(next);
+    std::shared_ptr<SSL_CTX> tls;
+    if (tls_) {
+      if (next.tls_cert.empty() || next.tls_key.empty())
+        throw std::runtime_error("a TLS listener needs both tls-cert and tls-key");
+      tls = net::make_server_tls_context(next.tls_cert, next.tls_key);
+    }
+    // The accounts first: the only step left that can fail (in the store).
+    report.files.push_back(import_users(*chat_, *store_, next, users));
+    users.reset();
+    apply_settings(next);
+    if (tls) {
+      tls_->replace(std::move(tls), next.tls_cert, next.tls_key);
+      report.files.push_back("reloaded TLS certificate " + next.tls_cert + " and key " + next.tls_key +
+                             " for new connections");
+    }
+    report.settings = std::move(plan.live);
+    report.restart = std::move(plan.restart);
+  } catch (const std::exception& e) {
+    report = ReloadReport{};
+    report.error = e.what();
   }
+  return report;
+}
+
+// Nothing here can fail: every value was checked when the settings were read.
+void Server::apply_settings(const ServerConfig& next) {
+  chat_->update_rules(lockout_policy(next), next.last_hour);
+  admission_->update(address_limits(next), *net::NetworkList::parse(next.exempt));
+  logins_.update(next.login_checks_per_address, next.login_queue);
+  context_->settings.set(session_settings(next));
+  context_->limits.set(connection_limits(next));
+  tls_handshake_seconds_ = next.tls_handshake_timeout.count();
+  spdlog::default_logger()->set_level(next.log_level);
+  take_live_settings(config_, next);
+  // Open sessions take the new settings on their own threads.
+  if (running_) pool_.for_each_connection([](net::Connection& c) { c.owner_handler().on_reconfigure(); });
 }
 
 int Server::run_until_signal() {
@@ -400,8 +472,13 @@ int Server::run_until_signal() {
 }
 
 void Server::shutdown() {
-  // Stop accepting, tell every session, let them leave, then flush the store.
   notify_stopping();
+  // No reload from here on; one under way finishes first.
+  stopping_ = true;
+  reloader_.stop();
+  reloader_.join();
+  { std::lock_guard wait_for_reload(reload_mutex_); }
+  // Stop accepting, tell every session, let them leave, then flush the store.
   if (control_) control_->stop();
   std::promise<void> closed;
   asio::post(pool_.at(0), [&] {

@@ -5,9 +5,13 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "core/chat_service.hpp"
@@ -20,6 +24,7 @@
 #include "server/control_server.hpp"
 #include "server/listener.hpp"
 #include "server/metrics_endpoint.hpp"
+#include "server/reload_plan.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
 #include "session/session.hpp"
@@ -31,25 +36,37 @@ namespace parley::server {
 
 class Server {
  public:
-  // Locks and opens the store and imports the users file; throws on failure
-  // (another server on the same database among them).
+  // Checks the files and binds the listening addresses first, then locks
+  // and opens the store and imports the users file; throws on failure (an
+  // address in use, another server on the same database among them).
   explicit Server(ServerConfig config);
   ~Server();
 
-  // Listens; throws when no address can be bound.
+  // Starts the worker threads and accepting.
   void start();
   // Blocks until SIGINT or SIGTERM, then shuts down in order. Returns the
-  // exit code. SIGHUP re-reads the TLS certificate and key; SIGUSR1 and
-  // SIGUSR2 are logged and ignored.
+  // exit code. SIGHUP reloads (on a thread of its own); SIGUSR1 and SIGUSR2
+  // are logged and ignored.
   int run_until_signal();
   std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
 
+  // Reads the config file again (when started with --config, the command
+  // line still winning), the users file and the TLS certificate and key,
+  // and applies what can change at run time, to new and open connections;
+  // nobody is dropped. All or nothing: a file that cannot be read or a bad
+  // value changes nothing. Logs each line of the report as
+  // "<origin>: <line>". Thread-safe, one reload at a time; it blocks (it may
+  // hash passwords, and waits for every worker thread), so never call it on
+  // a worker thread.
+  ReloadReport reload(std::string_view origin);
+
  private:
+  ReloadReport reload_locked();
+  void apply_settings(const ServerConfig& next);
   void open_listeners();
   ProtocolEntry protocol(const std::string& name);
   void add_listener(const ListenerConfig& config, const boost::asio::ip::tcp::endpoint& endpoint, bool dual_stack);
   void wait_for_notice();
-  void reload_tls();
   // parleyctl reload: the users file, then the TLS certificate; a row per
   // part. Throws std::runtime_error when a part fails (the rest is kept).
   std::vector<proto::control::Row> reload_from_control();
@@ -61,7 +78,13 @@ class Server {
   MetricsEndpoint::Sources metrics_sources();
   std::string not_serving() const;
 
+  // Once started, the settings that change at run time are read and written
+  // under reload_mutex_; the others never change.
   ServerConfig config_;
+  std::mutex reload_mutex_;
+  std::atomic<bool> running_{false};  // worker threads started
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::int64_t> tls_handshake_seconds_{10};
   std::unique_ptr<net::TlsServerContext> tls_;  // with a TLS listener only
   core::SystemClock clock_;
   std::unique_ptr<store::DatabaseLock> db_lock_;  // held while anything may touch the database
@@ -85,6 +108,8 @@ class Server {
   std::chrono::steady_clock::time_point started_steady_ = std::chrono::steady_clock::now();
   std::unique_ptr<proto::control::Commands> commands_;
   std::unique_ptr<ControlServer> control_;  // goes first: its commands use everything above
+  // Runs reloads asked for by SIGHUP; last, so it stops before what it uses.
+  boost::asio::thread_pool reloader_{1};
 };
 
 }  // namespace parley::server

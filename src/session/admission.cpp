@@ -89,8 +89,8 @@ void Admission::forget_if_idle(Shares::iterator it, Clock::time_point now) {
 std::variant<Admission::Pass, Admission::Refused> Admission::admit(const std::string& address, Clock::time_point now) {
   Pass pass;
   pass.share_ = net::address_share(address);
-  pass.exempt_ = exempt_.contains(address);
   std::lock_guard lock(mutex_);
+  pass.exempt_ = exempt_.contains(address);
   if (shares_.size() > sweep_at_) sweep(now);
   if (connections_ >= limits_.max_connections) return Refused{Refusal::server_full};
   if (!pass.exempt_) {
@@ -144,8 +144,9 @@ void Admission::logged_in(Pass& pass) {
 
 std::optional<std::chrono::seconds> Admission::record_failure(const std::string& share, bool exempt,
                                                               Clock::time_point now) {
-  if (exempt || limits_.failures_per_address == 0) return std::nullopt;
+  if (exempt) return std::nullopt;
   std::lock_guard lock(mutex_);
+  if (limits_.failures_per_address == 0) return std::nullopt;
   Share& s = shares_[share];
   if (s.failures == 0 || now - s.window_start >= limits_.failure_window) {
     s.failures = 0;
@@ -162,6 +163,17 @@ std::optional<std::chrono::seconds> Admission::failures_block(const std::string&
   auto it = shares_.find(share);
   if (it == shares_.end()) return std::nullopt;
   return blocked_locked(it->second, now);
+}
+
+void Admission::update(AddressLimits limits, net::NetworkList exempt) {
+  std::lock_guard lock(mutex_);
+  limits_ = limits;
+  exempt_ = std::move(exempt);
+}
+
+AddressLimits Admission::limits() const {
+  std::lock_guard lock(mutex_);
+  return limits_;
 }
 
 std::size_t Admission::connections() const {

@@ -80,7 +80,10 @@ class Admission {
   std::optional<std::chrono::seconds> failures_block(const std::string& share, bool exempt,
                                                      std::chrono::steady_clock::time_point now);
 
-  const AddressLimits& limits() const { return limits_; }
+  // On reload, for connections from now on: a connection keeps the
+  // exemption it was admitted with, and counts stay as they are.
+  void update(AddressLimits limits, net::NetworkList exempt);
+  AddressLimits limits() const;
   std::size_t connections() const;
 
  private:
@@ -97,9 +100,9 @@ class Admission {
   void release(Pass& pass);
   void logged_in(Pass& pass);
 
-  const AddressLimits limits_;
-  const net::NetworkList exempt_;
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;  // guards everything below
+  AddressLimits limits_;
+  net::NetworkList exempt_;
   Shares shares_;
   std::size_t connections_ = 0;
   std::size_t sweep_at_ = 1024;

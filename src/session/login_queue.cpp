@@ -12,6 +12,20 @@ LoginQueue::LoginQueue(Limits limits)
 
 LoginQueue::~LoginQueue() { stop(); }
 
+void LoginQueue::update(std::size_t per_share, std::size_t max_waiting) {
+  {
+    std::lock_guard lock(mutex_);
+    limits_.per_share = std::max<std::size_t>(per_share, 1);
+    limits_.max_waiting = max_waiting;
+  }
+  ready_.notify_all();  // a higher per_share may let waiting checks run
+}
+
+LoginQueue::Limits LoginQueue::limits() const {
+  std::lock_guard lock(mutex_);
+  return limits_;
+}
+
 void LoginQueue::stop() {
   std::vector<Job> dropped;  // destroyed outside the lock
   {

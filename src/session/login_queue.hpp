@@ -57,9 +57,13 @@ class LoginQueue {
   // Ends the threads once the running checks are done; waiting ones are dropped.
   void stop();
 
-  std::size_t threads() const { return limits_.threads; }
+  // On reload: the checks per share and the queue's length change; the
+  // number of threads does not.
+  void update(std::size_t per_share, std::size_t max_waiting);
+
+  std::size_t threads() const { return limits_.threads; }  // never changes: read without the lock
   std::size_t waiting() const;
-  const Limits& limits() const { return limits_; }
+  Limits limits() const;
 
  private:
   struct Waiting {
@@ -78,8 +82,8 @@ class LoginQueue {
   std::optional<Job> next_locked(std::vector<Job>& dropped);
   void forget_if_idle(Shares::value_type* entry);
 
-  const Limits limits_;
   mutable std::mutex mutex_;
+  Limits limits_;  // under the mutex
   std::condition_variable ready_;
   Shares shares_;
   // Shares with waiting checks, next to serve first. Pointers: map elements

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "core/text.hpp"
 #include "metrics/registry.hpp"
@@ -25,10 +26,12 @@ Figure open_figure(bool logged_in, bool tls) {
 }  // namespace
 
 Session::Session(std::unique_ptr<net::Transport> transport, Context& context, net::Worker& worker, Admission::Pass pass)
-    : connection_(std::move(transport), *this, worker, context.limits),
+    : limits_(context.limits.get()),
+      settings_(context.settings.get()),
+      connection_(std::move(transport), *this, worker, *limits_),
       context_(context),
       pass_(std::move(pass)),
-      flood_(context.settings.flood_rate, context.settings.flood_burst, Clock::now()) {}
+      flood_(settings_->flood_rate, settings_->flood_burst, Clock::now()) {}
 
 std::shared_ptr<Session> Session::self() { return std::static_pointer_cast<Session>(shared_from_this()); }
 
@@ -120,6 +123,20 @@ std::string_view admin_reason(core::AdminEnd why) {
   return "kicked";
 }
 }  // namespace
+
+void Session::on_reconfigure() {
+  auto next = context_.settings.get();
+  if (next == settings_) return;
+  auto old = std::exchange(settings_, std::move(next));
+  if (old->flood_rate != settings_->flood_rate || old->flood_burst != settings_->flood_burst)
+    flood_.set_limits(settings_->flood_rate, settings_->flood_burst, Clock::now());
+  // The idle period keeps its start; its end, and the warning before it,
+  // follow the new timeout.
+  if (logged_in_ && !connection_.closing()) {
+    idle_end_ += settings_->idle_timeout - old->idle_timeout;
+    connection_.set_deadline(idle_warned_ ? idle_end_ : idle_end_ - idle_warning_lead(settings_->idle_timeout));
+  }
+}
 
 void Session::finish(End why, std::string_view last_words) {
   if (connection_.closing()) return;

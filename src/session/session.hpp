@@ -23,6 +23,7 @@
 #include "net/worker.hpp"
 #include "session/admission.hpp"
 #include "session/login_queue.hpp"
+#include "session/published.hpp"
 
 namespace parley::session {
 
@@ -42,11 +43,21 @@ std::chrono::milliseconds idle_warning_lead(std::chrono::seconds idle_timeout);
 
 // Shared by every session; owned by the server and outliving them all.
 struct Context {
+  Context(core::ChatService& chat_service, LoginQueue& login_queue, Admission& address_admission,
+          Settings session_settings, net::ConnectionLimits connection_limits)
+      : chat(chat_service),
+        logins(login_queue),
+        admission(address_admission),
+        settings(std::move(session_settings)),
+        limits(connection_limits) {}
+
   core::ChatService& chat;
   LoginQueue& logins;
   Admission& admission;
-  Settings settings;
-  net::ConnectionLimits limits;
+  // Replaced on reload: sessions take the new settings in on_reconfigure(),
+  // connections keep the limits they started with.
+  Published<Settings> settings;
+  Published<net::ConnectionLimits> limits;
 };
 
 class Session : public net::ConnectionHandler, public core::Participant {
@@ -67,13 +78,17 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void end_by_admin(core::AdminEnd why) override;
   std::string peer() const override { return login_peer_; }
   core::TimePoint since() const override { return login_time_; }
+  // The server's settings were reloaded: flood pacing and the idle timeout
+  // change now (an idle deadline moves by the difference), the welcome is
+  // for logins from now on.
+  void on_reconfigure() override;
 
  protected:
   enum class End { disconnect, logout, timeout, shutdown, slow, refused, admin };
 
   core::ChatService& chat() { return context_.chat; }
-  const Settings& settings() const { return context_.settings; }
-  const net::ConnectionLimits& limits() const { return context_.limits; }
+  const Settings& settings() const { return *settings_; }
+  const net::ConnectionLimits& limits() const { return *limits_; }
   net::Connection& connection() { return connection_; }
   bool logged_in() const { return logged_in_; }
   // The account: the name being logged in, then the user logged in.
@@ -160,6 +175,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
     std::string if_failed;
   };
 
+  std::shared_ptr<const net::ConnectionLimits> limits_;  // before connection_, which refers to it
+  std::shared_ptr<const Settings> settings_;
   net::Connection connection_;
   Context& context_;
   Admission::Pass pass_;

@@ -47,6 +47,14 @@ TEST(ClientCommandLine, HelpDescribesUsage) {
   }
 }
 
+TEST(ClientCommandLine, VersionIsOneLineAndStatusZero) {
+  auto result = run_parley({"--version"});
+  EXPECT_EQ(exit_code(result.status), 0) << result.err;
+  EXPECT_EQ(result.out.rfind("parley ", 0), 0u) << result.out;
+  EXPECT_EQ(result.out.find('\n'), result.out.size() - 1) << result.out;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+}
+
 TEST(ClientCommandLine, BadArgumentsGiveOneLineAndStatusTwo) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {}, {"127.0.0.1"}, {"127.0.0.1", "http"}, {"127.0.0.1", "70000"}, {"127.0.0.1", "1", "--password", "x"}}) {

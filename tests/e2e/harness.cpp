@@ -156,6 +156,23 @@ std::string ServerProcess::wait_for_log(const std::string& text, std::chrono::mi
   return found;
 }
 
+std::string ServerProcess::wait_for_nth_log(const std::string& text, std::size_t n, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  size_t checked = 0;
+  size_t seen = 0;
+  std::string found;
+  changed_.wait_for(lock, timeout, [&] {
+    for (; checked < lines_.size(); ++checked) {
+      if (lines_[checked].find(text) != std::string::npos && ++seen == n) {
+        found = lines_[checked];
+        return true;
+      }
+    }
+    return eof_;
+  });
+  return found;
+}
+
 bool ServerProcess::log_contains(const std::string& text) {
   std::lock_guard lock(mutex_);
   for (auto& l : lines_)

@@ -51,6 +51,8 @@ class ServerProcess {
 
   // Waits until a log line contains `text`; returns that line, or "" on timeout.
   std::string wait_for_log(const std::string& text, std::chrono::milliseconds timeout = kWait);
+  // Waits until `n` log lines contain `text`; returns the n-th, or "" on timeout.
+  std::string wait_for_nth_log(const std::string& text, std::size_t n, std::chrono::milliseconds timeout = kWait);
   // True when some log line so far contains `text`.
   bool log_contains(const std::string& text);
   std::string log();

@@ -2,8 +2,13 @@
 // logging and signal handling.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -353,6 +358,169 @@ TEST(ServerCli, LogsEventsButNeverPasswordsOrMessageText) {
   }
   // The password of alice's successful login must not show up either.
   EXPECT_EQ(log.find("secret"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace parley::test
+
+namespace parley::test {
+namespace {
+
+bool exits_with(int status, int code) { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
+
+// A listening socket that holds a port, as another program would.
+class PortHolder {
+ public:
+  explicit PortHolder(bool dual_stack) {
+    fd_ = ::socket(dual_stack ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (dual_stack) {
+      int off = 0;
+      ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+      sockaddr_in6 a{};
+      a.sin6_family = AF_INET6;
+      a.sin6_addr = in6addr_any;
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind");
+    } else {
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind");
+    }
+    ::listen(fd_, 4);
+    sockaddr_storage s{};
+    socklen_t len = sizeof s;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&s), &len);
+    port_ = ntohs(dual_stack ? reinterpret_cast<sockaddr_in6*>(&s)->sin6_port
+                             : reinterpret_cast<sockaddr_in*>(&s)->sin_port);
+  }
+  ~PortHolder() { ::close(fd_); }
+  std::string port() const { return std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+};
+
+CommandResult parleyd(const TempDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), {binary_path("parleyd"), "--password-hash-cost", "min", "--db", (dir / "p.db").string()});
+  return run_command(args, "");
+}
+
+// No file of the users' and no path of Boost's: a plain reason.
+void expect_plain_one_line(const CommandResult& r, const std::string& reason) {
+  EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+  EXPECT_EQ(count_of(r.err, "critical"), 1u) << r.err;
+  EXPECT_EQ(r.err.find("IPv6 unavailable"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("boost"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(".hpp"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("imported"), std::string::npos) << "the users file was hashed first:\n" << r.err;
+}
+
+TEST(ServerStartup, VersionIsOneLineAndExitZero) {
+  auto r = run_command({binary_path("parleyd"), "--version"}, "");
+  EXPECT_TRUE(exits_with(r.status, 0)) << r.err;
+  EXPECT_EQ(r.out.rfind("parleyd ", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(ServerStartup, APortInUseIsOneLineAndExitOne) {
+  TempDir dir;
+  dir.write("u.txt", demo_users());
+  {
+    PortHolder taken(true);
+    auto r = parleyd(dir, {"--users", (dir / "u.txt").string(), taken.port()});
+    EXPECT_TRUE(exits_with(r.status, 1)) << r.err;
+    expect_plain_one_line(r, "cannot listen on [::]:" + taken.port() + ": Address already in use");
+  }
+  {
+    PortHolder taken(false);
+    auto r = parleyd(dir, {"--users", (dir / "u.txt").string(), "--bind", "127.0.0.1", taken.port()});
+    EXPECT_TRUE(exits_with(r.status, 1)) << r.err;
+    expect_plain_one_line(r, "cannot listen on 127.0.0.1:" + taken.port() + ": Address already in use");
+  }
+  {
+    // The port may come from the config file.
+    PortHolder taken(true);
+    dir.write("p.toml", "port = " + taken.port() + "\n");
+    auto r = parleyd(dir, {"--users", (dir / "u.txt").string(), "--config", (dir / "p.toml").string()});
+    EXPECT_TRUE(exits_with(r.status, 1)) << r.err;
+    expect_plain_one_line(r, "cannot listen on [::]:" + taken.port() + ": Address already in use");
+  }
+}
+
+TEST(ServerStartup, ABadBindAddressFailsBeforeAnythingIsHashed) {
+  TempDir dir;
+  dir.write("u.txt", demo_users());
+  auto r = parleyd(dir, {"--users", (dir / "u.txt").string(), "--bind", "not-an-address", "0"});
+  EXPECT_TRUE(exits_with(r.status, 2)) << r.err;
+  EXPECT_EQ(r.err, "parleyd: bind: not an IP address: 'not-an-address'\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "p.db"));
+}
+
+TEST(ServerStartup, AMissingConfigFileIsNamedWithoutAFakePosition) {
+  TempDir dir;
+  auto missing = (dir / "absent.toml").string();
+  auto r = parleyd(dir, {"--config", missing, "0"});
+  EXPECT_TRUE(exits_with(r.status, 2)) << r.err;
+  EXPECT_EQ(r.err, "parleyd: cannot read config file " + missing + ": No such file or directory\n");
+}
+
+TEST(ServerStartup, CheckConfigSaysOkAndTouchesNothing) {
+  TempDir dir;
+  dir.write("u.txt", demo_users());
+  dir.write("p.toml", "port = 4119\nbind = \"127.0.0.1\"\ntimeout = 600\n");
+  auto r = parleyd(dir, {"--users", (dir / "u.txt").string(), "--config", (dir / "p.toml").string(), "--check-config"});
+  EXPECT_TRUE(exits_with(r.status, 0)) << r.err;
+  EXPECT_EQ(r.out, "configuration ok\n");
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "p.db"));
+}
+
+TEST(ServerStartup, CheckConfigGivesTheReasonAndExitTwo) {
+  TempDir dir;
+  dir.write("u.txt", demo_users() + "mallory two words\n");
+  dir.write("good.txt", demo_users());
+  dir.write("bad.toml", "timeout = \"soon\"\n");
+  dir.write("bad.key", "not a key\n");
+  auto users = (dir / "u.txt").string();
+  auto good = (dir / "good.txt").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string reason;
+  };
+  std::vector<Case> cases{
+      {{"--users", users}, users + ":9"},
+      {{"--users", (dir / "none.txt").string()}, "cannot read users file"},
+      {{"--users", good, "--config", (dir / "bad.toml").string()}, "'timeout' must be an integer"},
+      {{"--users", good, "--bind", "nowhere"}, "bind: not an IP address"},
+      {{"--users", good, "--db", (dir / "no-such-dir" / "p.db").string()}, "does not exist"},
+      {{"--users", good, "--tls-port", "0", "--tls-cert", (dir / "bad.key").string(), "--tls-key",
+        (dir / "bad.key").string()},
+       "cannot load TLS certificate"},
+  };
+  for (auto& c : cases) {
+    c.args.insert(c.args.begin(), binary_path("parleyd"));
+    if (std::find(c.args.begin(), c.args.end(), "--db") == c.args.end())
+      c.args.insert(c.args.end(), {"--db", (dir / "p.db").string()});
+    c.args.insert(c.args.end(), {"--check-config", "0"});
+    auto r = run_command(c.args, "");
+    EXPECT_TRUE(exits_with(r.status, 2)) << c.reason << ": " << r.err;
+    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    EXPECT_EQ(count_of(r.err, "\n"), 1u) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
+TEST(ServerStartup, WithNoUsersFileAndNoAccountsItSaysHowToAddOneAndRuns) {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  EXPECT_TRUE(server.log_contains("no accounts yet: add one with 'parleyctl user add NAME', or list them in a users "
+                                  "file (--users FILE"))
+      << server.log();
+  LineClient c(server.port());
+  EXPECT_EQ(c.expect("Username: "), "Username: ");
+  EXPECT_TRUE(server.running());
 }
 
 }  // namespace

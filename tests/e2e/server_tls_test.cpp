@@ -132,7 +132,7 @@ TEST_F(ServerTls, SighupServesANewCertificateToNewConnectionsOnly) {
   // A broken pair on disk is refused and the one in use kept.
   dir_.write("server.key", "not a key\n");
   kill(server_->pid(), SIGHUP);
-  EXPECT_FALSE(server_->wait_for_log("SIGHUP: cannot load TLS key").empty()) << server_->log();
+  EXPECT_FALSE(server_->wait_for_log("SIGHUP: reload refused: cannot load TLS key").empty()) << server_->log();
   TlsLineClient after_bad_reload(tls_port_, ca_file_, "localhost");
   ASSERT_TRUE(after_bad_reload.handshake_ok()) << after_bad_reload.handshake_error();
   EXPECT_EQ(after_bad_reload.peer_common_name(), "second");

@@ -176,3 +176,86 @@ TEST(Config, TlsSettingsFromTheFile) {
     std::filesystem::remove(bad);
   }
 }
+
+TEST(Config, VersionPrintsTheNameAndVersionAndExitsZero) {
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(exit_code({"--version"}), 0);
+  auto out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(out.rfind("parleyd ", 0), 0u) << out;
+  EXPECT_EQ(out.find('\n'), out.size() - 1) << out;
+  EXPECT_NE(out.find_first_of("0123456789"), std::string::npos) << out;
+}
+
+TEST(Config, PortAndBindFromTheFileAndTheCommandLineWins) {
+  auto file = write_temp("port = 4242\nbind = \"127.0.0.1\"\n");
+  auto c = std::get<ServerConfig>(parse({"--config", file}));
+  EXPECT_EQ(c.port, 4242);
+  EXPECT_EQ(c.bind, "127.0.0.1");
+  ASSERT_FALSE(c.listeners.empty());
+  EXPECT_EQ(c.listeners[0].port, 4242);
+  EXPECT_EQ(c.listeners[0].address, "127.0.0.1");
+  c = std::get<ServerConfig>(parse({"--config", file, "--bind", "::1", "4000"}));
+  EXPECT_EQ(c.port, 4000);
+  EXPECT_EQ(c.bind, "::1");
+  EXPECT_EQ(c.config_file, file);
+  std::filesystem::remove(file);
+}
+
+TEST(Config, NoPortAnywhereIsOneLineError) {
+  auto file = write_temp("timeout = 60\n");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(exit_code({"--config", file}), 2);
+  auto err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err, "parleyd: no port: give it on the command line or as 'port' in the config file (see parleyd --help)\n");
+  std::filesystem::remove(file);
+}
+
+TEST(Config, MissingConfigFileIsOnePlainLineNamingIt) {
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(exit_code({"--config", "/nonexistent/parley.toml", "0"}), 2);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "parleyd: cannot read config file /nonexistent/parley.toml: No such file or directory\n");
+}
+
+TEST(Config, ListeningAddressesAreCheckedWhenRead) {
+  EXPECT_EQ(exit_code({"--bind", "localhost", "0"}), 2);
+  EXPECT_EQ(exit_code({"--bind", "300.1.1.1", "0"}), 2);
+  EXPECT_NE(exit_code({"--bind", "::1", "0"}), 2);
+  auto file = write_temp("[[listener]]\naddress = \"nowhere\"\nport = 1\n");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(exit_code({"--config", file, "0"}), 2);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("listener address: not an IP address: 'nowhere'"),
+            std::string::npos);
+  std::filesystem::remove(file);
+}
+
+TEST(Config, CheckConfigIsAFlag) {
+  EXPECT_FALSE(std::get<ServerConfig>(parse({"0"})).check_only);
+  EXPECT_TRUE(std::get<ServerConfig>(parse({"--check-config", "0"})).check_only);
+}
+
+TEST(Config, RereadTakesTheFileAsItIsNowAndTheCommandLineStillWins) {
+  auto file = write_temp("timeout = 60\nwelcome = \"one\"\n");
+  auto first = std::get<ServerConfig>(parse({"--config", file, "--welcome", "flag", "4119"}));
+  EXPECT_EQ(first.command_line,
+            (std::vector<std::string>{"parleyd", "--config", file, "--welcome", "flag", "4119"}));
+  std::ofstream(file) << "timeout = 90\nwelcome = \"two\"\n";
+  auto again = parley::server::reread_config(first.command_line);
+  ASSERT_TRUE(std::holds_alternative<ServerConfig>(again)) << std::get<std::string>(again);
+  EXPECT_EQ(std::get<ServerConfig>(again).timeout.count(), 90);
+  EXPECT_EQ(std::get<ServerConfig>(again).welcome, "flag");
+  std::ofstream(file) << "timeout = 0\n";
+  again = parley::server::reread_config(first.command_line);
+  ASSERT_TRUE(std::holds_alternative<std::string>(again));
+  EXPECT_EQ(std::get<std::string>(again), "timeout must be between 1 and 31536000, not 0");
+  std::filesystem::remove(file);
+  again = parley::server::reread_config(first.command_line);
+  ASSERT_TRUE(std::holds_alternative<std::string>(again));
+  EXPECT_EQ(std::get<std::string>(again), "cannot read config file " + file + ": No such file or directory");
+}
+
+TEST(Config, ThePortAfterARepeatableOptionIsStillThePort) {
+  auto c = std::get<ServerConfig>(parse({"--exempt", "10.0.0.0/8", "--exempt", "192.0.2.7", "4119"}));
+  EXPECT_EQ(c.port, 4119);
+  EXPECT_EQ(c.exempt, (std::vector<std::string>{"10.0.0.0/8", "192.0.2.7"}));
+}

@@ -70,3 +70,14 @@ TEST(ConfigToml, FloatsForIntegersMustBeWholeAndInRange) {
   EXPECT_EQ(error_of("timeout = -9.3e18\n"), "parley.toml: 'timeout' must be an integer");
   EXPECT_EQ(error_of("[[listener]]\nport = 1e19\n"), "parley.toml: listener 'port' must be an integer from 0 to 65535");
 }
+
+TEST(ConfigToml, PortAndBindMayBeSetInTheFile) {
+  auto result = parse_config_toml("port = 4200\nbind = \"::1\"\n", "parley.toml", 4119);
+  ASSERT_TRUE(std::holds_alternative<ServerConfig>(result)) << std::get<std::string>(result);
+  EXPECT_EQ(std::get<ServerConfig>(result).port, 4200);
+  EXPECT_EQ(std::get<ServerConfig>(result).bind, "::1");
+  EXPECT_EQ(std::get<ServerConfig>(result).listeners.at(0).port, 4200);
+  EXPECT_EQ(error_of("port = 70000\n"), "parley.toml: 'port' must be an integer from 0 to 65535");
+  EXPECT_EQ(error_of("port = \"4119\"\n"), "parley.toml: 'port' must be an integer from 0 to 65535");
+  EXPECT_EQ(error_of("bind = \"example.org\"\n"), "bind: not an IP address: 'example.org'");
+}

@@ -161,3 +161,23 @@ TEST(LockoutChecks, ASuccessClearsTheCount) {
   EXPECT_EQ(t.finish_check("bob", "a", true, clock.now()).result, CheckResult::ok);
   EXPECT_EQ(t.size(), 0u);
 }
+
+TEST(Lockout, ANewPolicyAppliesToTheNextFailureAndKeepsRunningBlocks) {
+  ManualClock clock;
+  LockoutTracker t(policy(5, 60s));
+  for (int i = 0; i < 3; ++i) t.record_failure("bob", "a", clock.now());
+  t.record_failure("eve", "b", clock.now());
+  LockoutTracker blocked(policy(1, 60s));
+  blocked.record_failure("bob", "a", clock.now());
+
+  t.set_policy(policy(2, 10s));
+  // bob had 3 failures, past the new limit of 2: his next check is still
+  // admitted, and its failure starts the new, shorter block.
+  using parley::core::CheckAdmission;
+  EXPECT_EQ(t.begin_check("bob", "a", clock.now()).admission, CheckAdmission::admitted);
+  EXPECT_EQ(t.finish_check("bob", "a", false, clock.now()).block, 10s);
+  EXPECT_FALSE(t.record_failure("eve", "b", clock.now()) == std::nullopt);  // 2 of 2
+
+  blocked.set_policy(policy(1, 10s));
+  EXPECT_EQ(blocked.blocked_for("bob", "a", clock.now()), 60s);  // a running block keeps its end
+}

@@ -31,3 +31,15 @@ TEST(TokenBucket, ZeroRateIsUnlimited) {
   TokenBucket bucket(0, 1, t);
   for (int i = 0; i < 1000; ++i) EXPECT_EQ(bucket.take(t), 0ns);
 }
+
+TEST(TokenBucket, NewLimitsKeepEarnedTokensUpToTheNewBurst) {
+  TokenBucket::Clock::time_point t{};
+  TokenBucket bucket(0, 50, t);  // unlimited
+  bucket.set_limits(10, 2, t);
+  EXPECT_EQ(bucket.take(t), 0ns);
+  EXPECT_EQ(bucket.take(t), 0ns);
+  EXPECT_EQ(bucket.take(t), 100ms);
+  bucket.set_limits(0, 2, t);  // unlimited again
+  EXPECT_EQ(bucket.take(t), 0ns);
+  EXPECT_EQ(bucket.take(t), 0ns);
+}
