@@ -327,8 +327,10 @@ std::string as_nobody(const std::string& path) {
     std::memcpy(addr.sun_path, path.data(), path.size());
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
       say(std::string("refused:") + std::strerror(errno));
+    // The server may answer and close before the request is written: no
+    // SIGPIPE then, and its answer is still there to read.
     std::string request = "status\n";
-    (void)!write(fd, request.data(), request.size());
+    (void)!send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string answer;
     char buffer[512];
     for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
