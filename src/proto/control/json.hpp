@@ -10,7 +10,7 @@
 
 namespace parley::proto::control {
 
-// A JSON string literal, quotes included.
+// A JSON string literal, quotes included (core::json_string).
 std::string json_string(std::string_view text);
 
 class JsonObject {
