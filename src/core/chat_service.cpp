@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -306,7 +307,7 @@ std::optional<std::chrono::seconds> ChatService::blocked_for(std::string_view us
   return lockout_.blocked_for(user, address, clock_.now());
 }
 
-bool ChatService::check_password(std::string_view user, std::string_view password) const {
+bool ChatService::check_password(std::string_view user, std::string_view password, Credential* credential) const {
   std::string hash;
   {
     std::lock_guard lock(mutex_);
@@ -317,6 +318,7 @@ bool ChatService::check_password(std::string_view user, std::string_view passwor
     verify_password(decoy_hash(settings_.hash_cost), password);
     return false;
   }
+  if (credential) *credential = std::hash<std::string>{}(hash);
   return verify_password(hash, password);
 }
 
@@ -342,10 +344,12 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
 }
 
 bool ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
-                       store::Callback<store::MailboxPage> first_page) {
+                       store::Callback<store::MailboxPage> first_page,
+                       std::optional<Credential> credential) {
   std::lock_guard lock(mutex_);
   auto it = accounts_.find(user);
   if (it == accounts_.end() || it->second.disabled) return false;
+  if (credential && *credential != std::hash<std::string>{}(it->second.password_hash)) return false;
   auto& [name, account] = *it;
   account.last_seen = clock_.now();
   auto& presence = online_[name];
@@ -556,6 +560,12 @@ void ChatService::mark_all_seen() {
     account.last_seen = now;
     store_.set_last_seen(account.id, now, nullptr);
   }
+}
+
+bool ChatService::can_log_in(std::string_view user) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(user);
+  return it != accounts_.end() && !it->second.disabled;
 }
 
 bool ChatService::exists(std::string_view user) const {

@@ -42,9 +42,14 @@ enum class LoginOutcome {
   blocked,        // this failure started a block
   still_blocked,  // the pair was blocked before the check was decided
 };
+// Which stored password a check verified: a digest of its hash, whose salt
+// is new each time a password is set.
+using Credential = std::size_t;
+
 struct LoginVerdict {
   LoginOutcome outcome = LoginOutcome::failed;
   std::chrono::seconds block{0};  // blocked: the block's length; still_blocked: time left
+  Credential credential = 0;      // ok: the stored password the check verified
 };
 
 enum class SendStatus {
@@ -139,7 +144,8 @@ class ChatService {
   std::optional<std::chrono::seconds> blocked_for(std::string_view user, std::string_view address);
   // Argon2id: slow on purpose, call it off the network threads. Unknown
   // names cost the same as known ones.
-  bool check_password(std::string_view user, std::string_view password) const;
+  // `credential`, when given, receives which stored password was verified.
+  bool check_password(std::string_view user, std::string_view password, Credential* credential = nullptr) const;
   // A password check is admitted before it is hashed and finished with its
   // result: see LockoutTracker for why both steps are needed.
   CheckStart begin_login_check(std::string_view user, std::string_view address);
@@ -149,9 +155,11 @@ class ChatService {
   // Marks the user online on `participant` and fetches the first page of
   // waiting messages (both in one step, so no message slips between them).
   // False, with nothing done, when the account was deleted or disabled
-  // since its password was checked.
+  // since its password was checked, or (with `credential`) its password
+  // changed meanwhile: a check that began before `user passwd` must not
+  // let the old password in after it.
   bool join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
-            store::Callback<store::MailboxPage> first_page);
+            store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential = std::nullopt);
   void fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
                      store::Callback<store::MailboxPage> page);
   // Called once a page has been written to the user's connection.
@@ -182,6 +190,8 @@ class ChatService {
   void mark_all_seen();
 
   bool exists(std::string_view user) const;
+  // The account exists and is not disabled.
+  bool can_log_in(std::string_view user) const;
   // The account's own spelling of `user`, given in any case.
   std::optional<std::string> account_name(std::string_view user) const;
   std::size_t online_count() const;

@@ -68,7 +68,24 @@ void print_json(std::ostream& out, const proto::control::Request& request, const
       items.push_back(o.str());
     }
     json = json_array(items);
-  } else if (c == "reload" || c == "status") {
+  } else if (c == "reload") {
+    // {"changed":[...],"needs_restart":[...],"files":[...],"done":"..."}
+    std::vector<std::string> changed, restart, files;
+    std::string done;
+    for (const auto& r : rows) {
+      auto line = proto::control::json_string(at(r, 1));
+      if (at(r, 0) == "changed") changed.push_back(line);
+      if (at(r, 0) == "needs-restart") restart.push_back(line);
+      if (at(r, 0) == "files") files.push_back(line);
+      if (at(r, 0) == "done") done = at(r, 1);
+    }
+    json = JsonObject()
+               .add_raw("changed", json_array(changed))
+               .add_raw("needs_restart", json_array(restart))
+               .add_raw("files", json_array(files))
+               .add("done", std::string_view(done))
+               .str();
+  } else if (c == "status") {
     JsonObject o;
     for (const auto& r : rows) {
       std::string key = at(r, 0);

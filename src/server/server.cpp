@@ -180,9 +180,13 @@ Server::Server(ServerConfig config)
   tls_ = tls_context(config_);
   auto users = read_users_file(config_);
   check_database_directory(config_.db_path);
+  check_control_socket_path(config_.control_socket);
   open_listeners();
   open_metrics();
   db_lock_ = std::make_unique<store::DatabaseLock>(config_.db_path);
+  // After the lock: a socket file there is then a dead server's, or another
+  // program's.
+  bind_control_socket();
   auto sqlite = std::make_unique<store::SqliteStore>(config_.db_path);
   for (const auto& note : sqlite->open_notes()) spdlog::warn("{}", note);
   sqlite_ = sqlite.get();
@@ -199,9 +203,19 @@ Server::Server(ServerConfig config)
         "one '<username> <password>' a line) and reload with SIGHUP");
   context_ = std::make_unique<session::Context>(*chat_, logins_, *admission_, session_settings(config_),
                                                 connection_limits(config_));
+  proto::control::CommandHooks hooks;
+  hooks.log = [](const std::string& line) { spdlog::info("control: {}", line); };
+  hooks.reload = [this] { return reload_from_control(); };
+  hooks.status = [this] { return status_rows(); };
+  commands_ = std::make_unique<proto::control::Commands>(*chat_, std::move(hooks));
 }
 
 Server::~Server() {
+  // Without shutdown() (a start that failed half way): what may still wait
+  // on the worker threads stops before they do.
+  if (control_) control_->stop();
+  reloader_.stop();
+  reloader_.join();
   pool_.stop();
   logins_.stop();
 }
@@ -282,21 +296,24 @@ void Server::start() {
   notices_ = std::make_unique<asio::signal_set>(pool_.at(0), SIGHUP, SIGUSR1, SIGUSR2);
   wait_for_notice();
   open_control_socket();
+  std::vector<std::string> addresses;
+  for (auto& l : listeners_) addresses.push_back(describe(l->local_endpoint()));
+  // A reload (SIGHUP, parleyctl) waits until the service manager has heard
+  // that the server is ready.
+  std::lock_guard no_reload_yet(reload_mutex_);
+  service_status_ = fmt::format("listening on {}", fmt::join(addresses, ", "));
   pool_.start();
   running_ = true;
-  std::vector<std::string> addresses;
   for (auto& l : listeners_) {
     spdlog::info("{} protocol{} listening on {}", l->protocol(), l->tls() ? " (TLS)" : "",
                  describe(l->local_endpoint()));
     l->start();
-    addresses.push_back(describe(l->local_endpoint()));
   }
   accepting_ = true;
   if (metrics_) {
     spdlog::info("metrics served on {} (/metrics, /healthz)", describe(metrics_->local_endpoint()));
     metrics_->start();
   }
-  service_status_ = fmt::format("listening on {}", fmt::join(addresses, ", "));
   notify_ready(service_status_);
 }
 
@@ -335,20 +352,21 @@ std::string Server::not_serving() const {
   return {};
 }
 
-void Server::open_control_socket() {
-  proto::control::CommandHooks hooks;
-  hooks.log = [](const std::string& line) { spdlog::info("control: {}", line); };
-  hooks.reload = [this] { return reload_from_control(); };
-  hooks.status = [this] { return status_rows(); };
-  commands_ = std::make_unique<proto::control::Commands>(*chat_, std::move(hooks));
-  if (config_.control_socket.empty()) {
-    spdlog::info("no control socket (control-socket is none): parleyctl can reach this server only when it stops");
-    return;
-  }
+// Bound at construction, served from start(): requests that come before
+// wait in the socket's backlog.
+void Server::bind_control_socket() {
+  if (config_.control_socket.empty()) return;
   control_ = std::make_unique<ControlServer>(
       config_.control_socket, pool_.at(0), [this](const proto::control::Request& request, const ControlCaller& caller) {
         return commands_->handle(request, fmt::format("uid={} pid={}", caller.uid, caller.pid));
       });
+}
+
+void Server::open_control_socket() {
+  if (!control_) {
+    spdlog::info("no control socket (control-socket is none): parleyctl can reach this server only when it stops");
+    return;
+  }
   control_->start();
   spdlog::info("control socket {}", config_.control_socket);
 }
@@ -392,9 +410,10 @@ void Server::wait_for_notice() {
 
 ReloadReport Server::reload(std::string_view origin) {
   std::lock_guard lock(reload_mutex_);
-  notify_reloading();
+  bool tell_manager = !stopping_;  // nothing after STOPPING=1
+  if (tell_manager) notify_reloading();
   auto report = reload_locked();
-  notify_ready(service_status_);
+  if (tell_manager) notify_ready(service_status_);
   auto lines = report.lines();
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto level = spdlog::level::info;
@@ -472,12 +491,12 @@ int Server::run_until_signal() {
 }
 
 void Server::shutdown() {
-  notify_stopping();
   // No reload from here on; one under way finishes first.
   stopping_ = true;
   reloader_.stop();
   reloader_.join();
   { std::lock_guard wait_for_reload(reload_mutex_); }
+  notify_stopping();
   // Stop accepting, tell every session, let them leave, then flush the store.
   if (control_) control_->stop();
   std::promise<void> closed;

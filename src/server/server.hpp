@@ -71,6 +71,7 @@ class Server {
   // part. Throws std::runtime_error when a part fails (the rest is kept).
   std::vector<proto::control::Row> reload_from_control();
   std::vector<proto::control::Row> status_rows();
+  void bind_control_socket();
   void open_control_socket();
   void shutdown();
   void open_metrics();

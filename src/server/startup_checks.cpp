@@ -1,5 +1,8 @@
 #include "server/startup_checks.hpp"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,11 +53,24 @@ void check_database_directory(const std::string& db_path) {
     throw std::runtime_error("cannot read and write the database " + db_path + ": " + std::strerror(errno));
 }
 
+void check_control_socket_path(const std::string& path) {
+  if (path.empty()) return;
+  constexpr auto kMax = sizeof(sockaddr_un{}.sun_path) - 1;
+  if (path.size() > kMax)
+    throw std::runtime_error("control socket " + path + ": the path is longer than " + std::to_string(kMax) +
+                             " bytes");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+    throw std::runtime_error("control socket " + path +
+                             ": the file exists and is not a socket; remove it or set control-socket to another path");
+}
+
 std::string check_config_files(const ServerConfig& config) {
   try {
     read_users_file(config);
     check_tls_files(config);
     check_database_directory(config.db_path);
+    check_control_socket_path(config.control_socket);
   } catch (const std::exception& e) {
     return e.what();
   }

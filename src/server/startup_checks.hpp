@@ -23,6 +23,10 @@ void check_tls_files(const ServerConfig& config);
 // The database's directory exists and the server may create files in it.
 void check_database_directory(const std::string& db_path);
 
+// The control socket's path fits a Unix socket address, and nothing but a
+// socket is there already (an empty path: no control socket).
+void check_control_socket_path(const std::string& path);
+
 // Everything above, for --check-config: empty when all is well, else the reason.
 std::string check_config_files(const ServerConfig& config);
 

@@ -133,7 +133,9 @@ void Session::on_reconfigure() {
   // The idle period keeps its start; its end, and the warning before it,
   // follow the new timeout.
   if (logged_in_ && !connection_.closing()) {
-    idle_end_ += settings_->idle_timeout - old->idle_timeout;
+    auto change = settings_->idle_timeout - old->idle_timeout;
+    // A user already warned keeps at least the time the warning gave.
+    if (!idle_warned_ || change > change.zero()) idle_end_ += change;
     connection_.set_deadline(idle_warned_ ? idle_end_ : idle_end_ - idle_warning_lead(settings_->idle_timeout));
   }
 }
@@ -335,12 +337,15 @@ void Session::check_login(std::string password) {
   // closing does not take back a guess.
   job.run = [&chat, answer, name = user_, address = connection_.peer_address(), password = std::move(password)] {
     bool ok = false;
+    core::Credential credential = 0;
     try {
-      ok = chat.check_password(name, password);
+      ok = chat.check_password(name, password, &credential);
     } catch (const std::exception& e) {
       spdlog::error("password check failed: {}", e.what());
     }
-    answer(name, chat.finish_login_check(name, address, ok));
+    auto verdict = chat.finish_login_check(name, address, ok);
+    verdict.credential = credential;
+    answer(name, verdict);
   };
   auto ticket = context_.logins.submit(std::move(job));
   if (!ticket) return refuse(Refusal::busy, {});
@@ -359,6 +364,7 @@ void Session::on_check_done(const std::string& name, core::LoginVerdict verdict)
         metrics::add(open_figure(true, connection_.encrypted()));
       }
       logged_in_ = true;
+      credential_ = verdict.credential;
       pass_.logged_in();
       connection_.limit_unread_replies(SIZE_MAX);
       arm_idle(Clock::now());
@@ -395,11 +401,16 @@ void Session::join() {
   joined_ = true;  // join() below makes the user visible before any suspension
   auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
   bool joined = chat().join(user_, std::move(participant), settings().mailbox_page,
-                            here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+                            here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }),
+                            credential_);
   if (joined) return;
-  // Deleted or disabled while its password was being checked.
+  // Deleted, disabled or given a new password while its password was being
+  // checked.
   joined_ = false;
-  end_by_admin_here(chat().exists(user_) ? core::AdminEnd::disabled : core::AdminEnd::deleted);
+  auto why = !chat().exists(user_)           ? core::AdminEnd::deleted
+             : chat().can_log_in(user_)       ? core::AdminEnd::password_changed
+                                              : core::AdminEnd::disabled;
+  end_by_admin_here(why);
 }
 
 void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {

@@ -194,6 +194,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   };
   std::unique_ptr<PendingCheck> pending_check_;
   End end_ = End::disconnect;
+  core::Credential credential_ = 0;  // the stored password the login verified
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point idle_end_;  // the idle logout, once logged in
   bool idle_warned_ = false;

@@ -498,6 +498,8 @@ TEST(ServerStartup, CheckConfigGivesTheReasonAndExitTwo) {
       {{"--users", good, "--tls-port", "0", "--tls-cert", (dir / "bad.key").string(), "--tls-key",
         (dir / "bad.key").string()},
        "cannot load TLS certificate"},
+      {{"--users", good, "--control-socket", good}, "the file exists and is not a socket"},
+      {{"--users", good, "--control-socket", (dir / std::string(120, 's')).string()}, "the path is longer than"},
   };
   for (auto& c : cases) {
     c.args.insert(c.args.begin(), binary_path("parleyd"));

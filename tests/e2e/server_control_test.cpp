@@ -247,6 +247,10 @@ TEST_F(ServerControl, WhoKickNoticeAndStatus) {
     EXPECT_TRUE(exited_with(r.status, 0)) << r.err;
     EXPECT_TRUE(JsonChecker(r.out).valid()) << r.out;
   }
+  auto reloaded = ctl({"--json", "reload"}).out;
+  EXPECT_EQ(reloaded.rfind("{\"changed\":[],\"needs_restart\":[],\"files\":[\"", 0), 0u) << reloaded;
+  EXPECT_NE(reloaded.find("\"done\":\"reload done: 0 settings changed, 0 need a restart\"}"), std::string::npos)
+      << reloaded;
   auto json = ctl({"--json", "status"}).out;
   EXPECT_NE(json.find("\"users_online\":2"), std::string::npos) << json;
   auto users = ctl({"--json", "user", "list"}).out;

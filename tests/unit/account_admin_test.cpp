@@ -133,6 +133,27 @@ TEST_F(AccountAdminTest, ChangingAPasswordEndsTheSessionsAndTheOldOneFails) {
   EXPECT_TRUE(chat_->check_password("alice", "new"));
 }
 
+// A login whose check verified the old password before `user passwd`, or
+// an account deleted and made again meanwhile, does not get in.
+TEST_F(AccountAdminTest, ALoginCheckedBeforeAPasswordChangeDoesNotJoin) {
+  ASSERT_EQ(chat_->add_account("alice", "old").status, AdminStatus::ok);
+  core::Credential checked = 0;
+  ASSERT_TRUE(chat_->check_password("alice", "old", &checked));
+  ASSERT_EQ(chat_->change_password("alice", "new").status, AdminStatus::ok);
+  EXPECT_FALSE(chat_->join("alice", std::make_shared<Recorder>(), 10, nullptr, checked));
+
+  ASSERT_TRUE(chat_->check_password("alice", "new", &checked));
+  ASSERT_EQ(chat_->delete_account("alice").status, AdminStatus::ok);
+  ASSERT_EQ(chat_->add_account("alice", "new").status, AdminStatus::ok);
+  EXPECT_FALSE(chat_->join("alice", std::make_shared<Recorder>(), 10, nullptr, checked));
+
+  // A check of the password as it is now joins.
+  ASSERT_TRUE(chat_->check_password("alice", "new", &checked));
+  std::promise<void> page;
+  EXPECT_TRUE(chat_->join("alice", std::make_shared<Recorder>(), 10, [&](auto) { page.set_value(); }, checked));
+  page.get_future().wait();
+}
+
 TEST_F(AccountAdminTest, DeletingRemovesTheAccountAndItsMailboxButNotWhatItSent) {
   chat_->import_users({{"alice", "a", 1}, {"bob", "b", 2}, {"carol", "c", 3}});
   store_for("bob", "alice", "for alice");
