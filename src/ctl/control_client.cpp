@@ -2,11 +2,13 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace parley::ctl {
@@ -41,6 +43,22 @@ void wait_for(int fd, short events, Clock::time_point deadline) {
   }
 }
 
+// Requests carry passwords: they go only to a server run by root, by this
+// user, or by the owner of the socket's directory (the service's user), never
+// to whoever bound the path in a shared directory while parleyd was down.
+void check_server_identity(int fd, const std::string& socket_path) {
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
+    throw std::runtime_error(std::string("SO_PEERCRED: ") + std::strerror(errno));
+  if (peer.uid == 0 || peer.uid == ::geteuid()) return;
+  struct stat dir {};
+  auto parent = std::filesystem::path(socket_path).parent_path();
+  if (::stat(parent.empty() ? "." : parent.c_str(), &dir) == 0 && dir.st_uid == peer.uid) return;
+  throw std::runtime_error(socket_path + " is served by uid " + std::to_string(peer.uid) +
+                           ", neither root, this user nor the owner of its directory: not parleyd's socket");
+}
+
 }  // namespace
 
 std::variant<proto::control::Response, Unreachable> ask_server(const std::string& socket_path,
@@ -58,6 +76,7 @@ std::variant<proto::control::Response, Unreachable> ask_server(const std::string
     if (error == ENOENT || error == ECONNREFUSED || error == ENOTDIR) return Unreachable{std::strerror(error)};
     throw std::runtime_error("cannot connect to " + socket_path + ": " + std::strerror(error));
   }
+  check_server_identity(fd.get(), socket_path);
   auto deadline = Clock::now() + deadline_after;
   std::string out = proto::control::format_request(request);
   for (std::size_t sent = 0; sent < out.size();) {

@@ -366,6 +366,47 @@ TEST_F(ServerControl, TheSocketRefusesOtherUsers) {
   EXPECT_FALSE(server_->wait_for_log("control: refused uid=65534").empty());
 }
 
+// parleyctl sends a password only to a server run by root, by its own user
+// or by the owner of the socket's directory: not to another user who bound
+// the path in a shared directory while parleyd was down.
+TEST_F(ServerControl, PasswordsGoOnlyToATrustedServer) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+  auto shared = dir_.path() / "shared";
+  std::filesystem::create_directory(shared);
+  ASSERT_EQ(chmod(shared.c_str(), 01777), 0);
+  ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
+  auto path = (shared / "parleyd.sock").string();
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(ready[0]);
+    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 1) != 0) _exit(3);
+    (void)!write(ready[1], "r", 1);
+    int peer = accept(fd, nullptr, nullptr);
+    char buffer[512];
+    _exit(peer >= 0 && read(peer, buffer, sizeof buffer) > 0 ? 1 : 0);  // 1: it got a request
+  }
+  close(ready[1]);
+  char ch = 0;
+  ASSERT_EQ(read(ready[0], &ch, 1), 1);
+  close(ready[0]);
+  auto r = run_command({binary_path("parleyctl"), "--socket", path, "--db", db(), "user", "add", "mallory"},
+                       "stolen-password\n");
+  EXPECT_FALSE(exited_with(r.status, 0));
+  EXPECT_NE(r.err.find("is served by uid 65534, neither root, this user nor the owner of its directory"),
+            std::string::npos)
+      << r.err;
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the impostor got a request";
+}
+
 TEST_F(ServerControl, AStaleSocketIsReplacedAndRemovedAtShutdown) {
   {
     // A socket file nobody listens on, as a crashed server leaves it.
