@@ -159,6 +159,10 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
     }
   }
   for (auto& [connections, why] : to_end) stats.ended += end_all(connections, why);
+  for (const auto& r : records) stats.created_names.push_back(r.name);
+  stats.updated_names = std::move(changed_names);
+  stats.enabled_names = std::move(enable_names);
+  stats.disabled_names = std::move(disable_names);
   return stats;
 }
 

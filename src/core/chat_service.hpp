@@ -75,6 +75,8 @@ struct ImportStats {
   std::size_t disabled = 0;        // file accounts no longer in the file
   std::vector<UserEntry> ignored;  // lines for parleyctl's accounts (no password kept)
   std::size_t ended = 0;           // connections ended (a changed password, a disabled account)
+  // Which accounts, for the log (never their passwords).
+  std::vector<std::string> created_names, updated_names, enabled_names, disabled_names;
 };
 
 // Account administration (parleyctl).

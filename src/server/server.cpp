@@ -19,6 +19,7 @@
 #include <future>
 #include <thread>
 
+#include "core/text.hpp"
 #include "core/user_file.hpp"
 #include "metrics/registry.hpp"
 #include "server/startup_checks.hpp"
@@ -78,6 +79,16 @@ std::string describe(const tcp::endpoint& ep) {
 // Every password in the users file can be typed at the prompt.
 static_assert(core::kMaxPasswordBytes == net::ConnectionLimits{}.max_line);
 
+// One line naming the accounts an import changed; a long list is cut.
+void log_names(const std::string& what, const std::vector<std::string>& names) {
+  constexpr std::size_t kShown = 50;
+  if (names.empty()) return;
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) shown.push_back(core::log_safe(names[i]));
+  spdlog::info("{} {}{}", what, fmt::join(shown, ", "),
+               names.size() > kShown ? fmt::format(" and {} more", names.size() - kShown) : "");
+}
+
 // The users file's meaning changed when file accounts missing from it began
 // to be disabled: a fingerprint from before must not skip the first import.
 constexpr std::string_view kImportRules = "users-file-v2";
@@ -101,6 +112,10 @@ std::string import_users(core::ChatService& chat, store::Store& store, const Ser
   store.put_setting("users_file_fingerprint", core::hash_password(fingerprint, config.hash_cost));
   for (const auto& e : stats.ignored)
     spdlog::warn("{}:{}: {} is managed by parleyctl; the line is ignored", config.users_file, e.line, e.name);
+  log_names(config.users_file + ": created", stats.created_names);
+  log_names(config.users_file + ": new password", stats.updated_names);
+  log_names(config.users_file + ": enabled again", stats.enabled_names);
+  log_names(config.users_file + ": disabled (no longer in the file)", stats.disabled_names);
   if (stats.ended > 0) spdlog::info("{} connections of changed or disabled accounts ended", stats.ended);
   return fmt::format(
       "imported {}: {} created, {} updated, {} unchanged, {} enabled again, {} disabled (no longer in the file), {} "

@@ -177,6 +177,7 @@ TEST_F(ServerControl, ALineRemovedFromTheUsersFileStopsThatPasswordAtReload) {
   auto r = ctl({"reload"});
   EXPECT_TRUE(exited_with(r.status, 0)) << r.err;
   EXPECT_NE(r.out.find("1 disabled"), std::string::npos) << r.out;
+  EXPECT_TRUE(server_->log_contains("user_pass.txt: disabled (no longer in the file) carol")) << server_->log();
   EXPECT_EQ(online->read_until_closed(), "Your account has been disabled by the server administrator\n");
   EXPECT_EQ(login_refused("carol", "swordfish"), kWrong);
   auto list = ctl({"user", "list"});
