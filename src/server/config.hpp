@@ -78,9 +78,9 @@ std::variant<ServerConfig, int> parse_config(int argc, const char* const* argv);
 // (for a reload): the settings, or a one-line error. Prints nothing.
 std::variant<ServerConfig, std::string> reread_config(const std::vector<std::string>& command_line);
 
-// The settings a TOML text gives on its own, as `--config` with nothing but
-// `port` on the command line: the settings, or a one-line error (naming
-// `source` where the text is at fault).
+// The settings a TOML text gives on its own, as `--config` alone on the
+// command line (`port` when the text gives none): the settings, or a
+// one-line error (naming `source` where the text is at fault).
 std::variant<ServerConfig, std::string> parse_config_toml(std::string_view text, const std::string& source,
                                                           std::uint16_t port = 0);
 

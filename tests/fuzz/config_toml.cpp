@@ -37,7 +37,7 @@ void check_config(const ServerConfig& c) {
   check(c.flood_rate >= 0 && c.flood_rate <= 1e6, "flood-rate out of range");
   check(c.flood_burst >= 1 && c.flood_burst <= 1e6, "flood-burst out of range");
   check(c.welcome.find_first_of("\r\n") == std::string::npos, "welcome is not one line");
-  check(!c.listeners.empty() && c.listeners.front().port == 4119, "the port is not the first listener");
+  check(!c.listeners.empty() && c.listeners.front().port == c.port, "the port is not the first listener");
   for (const auto& l : c.listeners) check(l.protocol == "classic", "unknown protocol accepted");
 }
 
@@ -48,6 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto result = parley::server::parse_config_toml(text, "parley.toml", 4119);
   if (auto* config = std::get_if<ServerConfig>(&result)) {
     check_config(*config);
+    // The default port is used exactly when the text gives none.
+    auto again = parley::server::parse_config_toml(text, "parley.toml", 4120);
+    const auto* other = std::get_if<ServerConfig>(&again);
+    check(other != nullptr, "the default port changed whether the text is accepted");
+    if (other && other->port != config->port)
+      check(config->port == 4119 && other->port == 4120, "a port that is neither the text's nor the default");
   } else {
     const auto& error = std::get<std::string>(result);
     if (error.empty() || !is_clean_line(error)) {
