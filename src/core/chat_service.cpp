@@ -348,8 +348,7 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
 }
 
 bool ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
-                       store::Callback<store::MailboxPage> first_page,
-                       std::optional<Credential> credential) {
+                       store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential) {
   std::lock_guard lock(mutex_);
   auto it = accounts_.find(user);
   if (it == accounts_.end() || it->second.disabled) return false;

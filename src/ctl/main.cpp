@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
   kick->add_option("NAME", name, "Account name")->required();
   auto* notice = app.add_subcommand("notice", "Send one line from the server to everyone online");
   notice->add_option("TEXT", words, "The text")->required();
-  auto* reload = app.add_subcommand("reload", "Reload parleyd as SIGHUP does: the config file, the users file, the TLS certificate");
+  auto* reload = app.add_subcommand(
+      "reload", "Reload parleyd as SIGHUP does: the config file, the users file, the TLS certificate");
   auto* status = app.add_subcommand("status", "Version, uptime, connections, users online, counters");
   try {
     app.parse(argc, argv);

@@ -7,9 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
-#include <filesystem>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -56,7 +56,7 @@ struct Raw {
   std::int64_t tls_handshake_timeout = 10;
   std::string log_level = "info";
   std::string log_format;  // empty: chosen from where stderr goes
-  std::string metrics;  // ADDR:PORT
+  std::string metrics;     // ADDR:PORT
   std::string config;
   bool users_given = false;
   std::string control_socket;
@@ -321,8 +321,8 @@ ServerConfig validate(const Raw& raw) {
     throw ConfigError(fmt::format("bind: not an IP address: '{}'", core::log_safe(raw.bind)));
   for (const auto& l : raw.listeners)
     if (!l.address.empty() && !is_ip_address(l.address))
-      throw ConfigError(fmt::format("{}: listener address: not an IP address: '{}'", raw.config,
-                                    core::log_safe(l.address)));
+      throw ConfigError(
+          fmt::format("{}: listener address: not an IP address: '{}'", raw.config, core::log_safe(l.address)));
   check_range("login-times", raw.login_times, 1, 1000);
   check_range("block-time", raw.block_time, 0, 86400 * 365);
   check_range("timeout", raw.timeout, 1, 86400 * 365);

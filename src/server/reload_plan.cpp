@@ -64,9 +64,8 @@ std::string show(const std::optional<LogFormat>& v) {
 }
 std::string show_metrics(const ServerConfig& c) {
   if (!c.metrics_enabled) return "off";
-  return c.metrics_address.find(':') == std::string::npos
-             ? fmt::format("{}:{}", c.metrics_address, c.metrics_port)
-             : fmt::format("[{}]:{}", c.metrics_address, c.metrics_port);
+  return c.metrics_address.find(':') == std::string::npos ? fmt::format("{}:{}", c.metrics_address, c.metrics_port)
+                                                          : fmt::format("[{}]:{}", c.metrics_address, c.metrics_port);
 }
 
 // The listeners beside the one of port and bind: tls-port and [[listener]].
@@ -74,8 +73,8 @@ std::string more_listeners(const ServerConfig& c) {
   std::vector<std::string> out;
   for (std::size_t i = 1; i < c.listeners.size(); ++i) {
     const auto& l = c.listeners[i];
-    out.push_back(fmt::format("{}{} {}:{}", l.protocol, l.tls ? "+tls" : "", l.address.empty() ? "*" : l.address,
-                              l.port));
+    out.push_back(
+        fmt::format("{}{} {}:{}", l.protocol, l.tls ? "+tls" : "", l.address.empty() ? "*" : l.address, l.port));
   }
   return out.empty() ? "none" : fmt::format("{}", fmt::join(out, ","));
 }

@@ -22,15 +22,15 @@
 #include "core/text.hpp"
 #include "core/user_file.hpp"
 #include "metrics/registry.hpp"
-#include "server/startup_checks.hpp"
 #include "net/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
-#include "server/service_notify.hpp"
 #include "server/metrics_page.hpp"
 #include "server/process_figures.hpp"
+#include "server/service_notify.hpp"
+#include "server/startup_checks.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {

@@ -5,12 +5,11 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -103,7 +102,7 @@ class Server {
   std::unique_ptr<MetricsEndpoint> metrics_;  // with --metrics only
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::signal_set> notices_;  // signals that must not end the server
-  std::string service_status_;  // for the service manager: where the server listens
+  std::string service_status_;                        // for the service manager: where the server listens
   std::atomic<bool> accepting_{false};                // listeners open
   std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
   std::chrono::steady_clock::time_point started_steady_ = std::chrono::steady_clock::now();

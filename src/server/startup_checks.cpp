@@ -57,8 +57,7 @@ void check_control_socket_path(const std::string& path) {
   if (path.empty()) return;
   constexpr auto kMax = sizeof(sockaddr_un{}.sun_path) - 1;
   if (path.size() > kMax)
-    throw std::runtime_error("control socket " + path + ": the path is longer than " + std::to_string(kMax) +
-                             " bytes");
+    throw std::runtime_error("control socket " + path + ": the path is longer than " + std::to_string(kMax) + " bytes");
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
     throw std::runtime_error("control socket " + path +

@@ -400,16 +400,16 @@ void Session::join() {
   login_time_ = std::chrono::system_clock::now();
   joined_ = true;  // join() below makes the user visible before any suspension
   auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
-  bool joined = chat().join(user_, std::move(participant), settings().mailbox_page,
-                            here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }),
-                            credential_);
+  bool joined =
+      chat().join(user_, std::move(participant), settings().mailbox_page,
+                  here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }), credential_);
   if (joined) return;
   // Deleted, disabled or given a new password while its password was being
   // checked.
   joined_ = false;
-  auto why = !chat().exists(user_)           ? core::AdminEnd::deleted
-             : chat().can_log_in(user_)       ? core::AdminEnd::password_changed
-                                              : core::AdminEnd::disabled;
+  auto why = !chat().exists(user_)      ? core::AdminEnd::deleted
+             : chat().can_log_in(user_) ? core::AdminEnd::password_changed
+                                        : core::AdminEnd::disabled;
   end_by_admin_here(why);
 }
 

@@ -1,9 +1,9 @@
 // parleyd's command line, config file, accounts file, listening addresses,
 // logging and signal handling.
-#include <gtest/gtest.h>
-#include <signal.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -517,8 +517,9 @@ TEST(ServerStartup, CheckConfigGivesTheReasonAndExitTwo) {
 TEST(ServerStartup, WithNoUsersFileAndNoAccountsItSaysHowToAddOneAndRuns) {
   TempDir dir;
   ServerProcess server(dir.path());
-  EXPECT_TRUE(server.log_contains("no accounts yet: add one with 'parleyctl user add NAME', or list them in a users "
-                                  "file (--users FILE"))
+  EXPECT_TRUE(
+      server.log_contains("no accounts yet: add one with 'parleyctl user add NAME', or list them in a users "
+                          "file (--users FILE"))
       << server.log();
   LineClient c(server.port());
   EXPECT_EQ(c.expect("Username: "), "Username: ");

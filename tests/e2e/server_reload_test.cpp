@@ -92,8 +92,8 @@ TEST_F(ServerReload, ABrokenConfigIsRefusedAndTheRunningOneKept) {
   auto alice = user("alice", "secret");
   auto bob = user("bob", "hunter2");
   std::size_t reloads = 0;
-  for (const char* bad : {"welcome = \"second\"\ntimeout = \"abc\"\n", "welcome = \n", "welcome = \"second\"\ntimeout = 0\n",
-                          "welcome = \"second\"\nno-such-setting = 1\n"}) {
+  for (const char* bad : {"welcome = \"second\"\ntimeout = \"abc\"\n", "welcome = \n",
+                          "welcome = \"second\"\ntimeout = 0\n", "welcome = \"second\"\nno-such-setting = 1\n"}) {
     dir_.write("parley.toml", bad);
     auto line = reload(++reloads);
     EXPECT_EQ(line.rfind("SIGHUP: reload refused: ", 0), 0u) << bad << ": " << line;

@@ -203,8 +203,7 @@ class Harness {
     net::ConnectionLimits limits;
     limits.max_line = kMaxLine;
     limits.max_queue_bytes = kMaxQueue;
-    context_ =
-        std::make_unique<session::Context>(*chat_, hashing(), admission(), session_settings, limits);
+    context_ = std::make_unique<session::Context>(*chat_, hashing(), admission(), session_settings, limits);
     for (auto& c : clients_) {
       auto pass = admission().admit(kClientAddress, std::chrono::steady_clock::now());
       auto s =

@@ -150,7 +150,8 @@ TEST_F(AccountAdminTest, ALoginCheckedBeforeAPasswordChangeDoesNotJoin) {
   // A check of the password as it is now joins.
   ASSERT_TRUE(chat_->check_password("alice", "new", &checked));
   std::promise<void> page;
-  EXPECT_TRUE(chat_->join("alice", std::make_shared<Recorder>(), 10, [&](auto) { page.set_value(); }, checked));
+  EXPECT_TRUE(chat_->join(
+      "alice", std::make_shared<Recorder>(), 10, [&](auto) { page.set_value(); }, checked));
   page.get_future().wait();
 }
 

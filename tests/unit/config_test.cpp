@@ -206,7 +206,8 @@ TEST(Config, NoPortAnywhereIsOneLineError) {
   testing::internal::CaptureStderr();
   EXPECT_EQ(exit_code({"--config", file}), 2);
   auto err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(err, "parleyd: no port: give it on the command line or as 'port' in the config file (see parleyd --help)\n");
+  EXPECT_EQ(err,
+            "parleyd: no port: give it on the command line or as 'port' in the config file (see parleyd --help)\n");
   std::filesystem::remove(file);
 }
 
@@ -237,8 +238,7 @@ TEST(Config, CheckConfigIsAFlag) {
 TEST(Config, RereadTakesTheFileAsItIsNowAndTheCommandLineStillWins) {
   auto file = write_temp("timeout = 60\nwelcome = \"one\"\n");
   auto first = std::get<ServerConfig>(parse({"--config", file, "--welcome", "flag", "4119"}));
-  EXPECT_EQ(first.command_line,
-            (std::vector<std::string>{"parleyd", "--config", file, "--welcome", "flag", "4119"}));
+  EXPECT_EQ(first.command_line, (std::vector<std::string>{"parleyd", "--config", file, "--welcome", "flag", "4119"}));
   std::ofstream(file) << "timeout = 90\nwelcome = \"two\"\n";
   auto again = parley::server::reread_config(first.command_line);
   ASSERT_TRUE(std::holds_alternative<ServerConfig>(again)) << std::get<std::string>(again);

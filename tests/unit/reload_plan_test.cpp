@@ -39,11 +39,12 @@ TEST(ReloadPlan, LiveSettingsChangeAndOthersKeepTheirRunningValue) {
   EXPECT_EQ(plan.live, (std::vector<std::string>{"timeout: 1800s -> 600s",
                                                  "welcome: \"Welcome to simple chat server!\" -> \"Hello\\x1b[2J\"",
                                                  "exempt: none -> 10.0.0.0/8"}));
-  EXPECT_EQ(plan.restart, (std::vector<std::string>{"port: 4119 -> 4120 needs a restart; 4119 kept",
-                                                    "db: \"parley.db\" -> \"other.db\" needs a restart; \"parley.db\" kept",
-                                                    "threads: 0 -> 7 needs a restart; 0 kept",
-                                                    "password-hash-cost: interactive -> min needs a restart; "
-                                                    "interactive kept"}));
+  EXPECT_EQ(plan.restart,
+            (std::vector<std::string>{"port: 4119 -> 4120 needs a restart; 4119 kept",
+                                      "db: \"parley.db\" -> \"other.db\" needs a restart; \"parley.db\" kept",
+                                      "threads: 0 -> 7 needs a restart; 0 kept",
+                                      "password-hash-cost: interactive -> min needs a restart; "
+                                      "interactive kept"}));
   EXPECT_EQ(plan.next.timeout.count(), 600);
   EXPECT_EQ(plan.next.welcome, wanted.welcome);
   EXPECT_EQ(plan.next.port, 4119);
@@ -57,8 +58,9 @@ TEST(ReloadPlan, AddedListenersNeedARestart) {
   wanted.listeners.push_back({"127.0.0.1", 4443, "classic", true});
   auto plan = plan_reload(running(), wanted);
   EXPECT_TRUE(plan.live.empty());
-  EXPECT_EQ(plan.restart,
-            (std::vector<std::string>{"tls-port/listener: none -> classic+tls 127.0.0.1:4443 needs a restart; none kept"}));
+  EXPECT_EQ(
+      plan.restart,
+      (std::vector<std::string>{"tls-port/listener: none -> classic+tls 127.0.0.1:4443 needs a restart; none kept"}));
   EXPECT_EQ(plan.next.listeners.size(), 1u);
 }
 
@@ -81,10 +83,10 @@ TEST(ReloadPlan, ReportLinesEndWithASummary) {
   report.settings = {"timeout: 1800s -> 600s"};
   report.restart = {"port: 4119 -> 4120 needs a restart; 4119 kept"};
   report.files = {"user_pass.txt unchanged since the last import"};
-  EXPECT_EQ(report.lines(), (std::vector<std::string>{"timeout: 1800s -> 600s",
-                                                      "port: 4119 -> 4120 needs a restart; 4119 kept",
-                                                      "user_pass.txt unchanged since the last import",
-                                                      "reload done: 1 setting changed, 1 needs a restart"}));
+  EXPECT_EQ(report.lines(),
+            (std::vector<std::string>{"timeout: 1800s -> 600s", "port: 4119 -> 4120 needs a restart; 4119 kept",
+                                      "user_pass.txt unchanged since the last import",
+                                      "reload done: 1 setting changed, 1 needs a restart"}));
   ReloadReport refused;
   refused.error = "parley.toml: 'timeout' must be an integer";
   EXPECT_FALSE(refused.ok());
