@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,13 +14,29 @@
 
 namespace parley::core {
 
-enum class MessageKind { private_message = 0, broadcast = 1 };
+enum class MessageKind { private_message = 0, broadcast = 1, room = 2, room_event = 3, invitation = 4 };
+
+// What happened in a room, for its members (and, for `removed`, the one
+// removed). Protocols render these their own way.
+enum class RoomEvent {
+  joined,         // sender joined
+  left,           // sender left
+  removed,        // sender removed target
+  topic,          // sender set the topic to text (empty: cleared)
+  owner_added,    // target became an owner (sender: who made it so; empty when the room chose)
+  owner_dropped,  // sender is no longer an owner (handed over to target)
+  access,         // sender made the room invite-only (text "invite-only") or public (text "public")
+};
 
 struct ChatMessage {
-  std::string sender;
-  std::string text;  // already sanitised
+  std::string sender;  // the user as spelled then; empty: the server's operator
+  std::string text;    // already sanitised
   MessageKind kind = MessageKind::private_message;
   TimePoint sent_at{};
+  std::string room;         // room messages, events and invitations: the room's name
+  std::int64_t id = 0;      // room messages: the store's id, unique in the room
+  std::string target;       // events and invitations: the user acted upon
+  RoomEvent event = RoomEvent::joined;
 };
 
 // Each wire protocol encodes a message once, into its own slot, and every
