@@ -40,19 +40,23 @@ void ChatService::load() {
   std::lock_guard lock(mutex_);
   for (auto& r : records) {
     auto [it, added] = accounts_.try_emplace(
-        r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen, r.manager, r.disabled});
+        r.name, Account{r.id, std::move(r.password_hash), std::move(r.intro), r.last_seen, r.manager, r.disabled, {}});
     if (!added)
       throw std::runtime_error("the accounts '" + it->first + "' and '" + r.name +
                                "' differ only in case; account names ignore case");
   }
+  load_rooms();
 }
 
 Recipients ChatService::take_offline(std::string_view user) {
   auto it = online_.find(user);
   if (it == online_.end()) return {};
   Recipients connections = std::move(it->second.connections);
+  auto presence = std::move(it->second);
   online_.erase(it);
   if (auto account = accounts_.find(user); account != accounts_.end()) {
+    for (const auto& p : connections) rooms_offline(account->second, p.get());
+    mark_rooms_read(account->second, presence);
     account->second.last_seen = clock_.now();
     store_.set_last_seen(account->second.id, *account->second.last_seen, nullptr);
   }
@@ -145,7 +149,7 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
   {
     std::lock_guard lock(mutex_);
     for (auto& r : records)
-      accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::file, false};
+      accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::file, false, {}};
     for (std::size_t i = 0; i < changed.size(); ++i) {
       auto& account = accounts_[changed_names[i]];
       account.password_hash = changed[i].password_hash;
@@ -181,7 +185,7 @@ AdminResult ChatService::add_account(std::string_view name, std::string_view pas
       {{std::string(name), hash_password(password, settings_.hash_cost), AccountManager::parleyctl}}, {});
   std::lock_guard lock(mutex_);
   for (auto& r : records)
-    accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false};
+    accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false, {}};
   return result;
 }
 
@@ -232,6 +236,7 @@ AdminResult ChatService::delete_account(std::string_view name) {
     result.name = it->first;
     result.manager = it->second.manager;
     connections = take_offline(result.name);
+    forget_account_rooms(it->second);
     accounts_.erase(it);
   }
   store_.delete_account(id);
@@ -348,7 +353,8 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
 }
 
 bool ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
-                       store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential) {
+                       store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential,
+                       UnreadSnapshot* unread) {
   std::lock_guard lock(mutex_);
   auto it = accounts_.find(user);
   if (it == accounts_.end() || it->second.disabled) return false;
@@ -357,6 +363,18 @@ bool ChatService::join(const std::string& user, std::shared_ptr<Participant> par
   account.last_seen = clock_.now();
   auto& presence = online_[name];
   presence.id = account.id;
+  rooms_online(account, participant);
+  // A connection that joins while another one reads the rooms live has
+  // nothing unread.
+  if (unread && !presence.caught_up) {
+    for (auto room_id : account.rooms) {
+      const auto& room = rooms_.at(room_id);
+      auto read = room.members.at(account.id).read_upto;
+      if (room.last_message <= read) continue;
+      unread->queries.push_back({room_id, read, room.last_message});
+      unread->rooms.push_back(room.name);
+    }
+  }
   presence.connections.push_back(std::move(participant));
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
@@ -399,8 +417,12 @@ void ChatService::leave(const std::string& user, const Participant* participant)
   auto pos = std::find_if(connections.begin(), connections.end(), [&](auto& p) { return p.get() == participant; });
   if (pos == connections.end()) return;  // already left: leaving is idempotent
   connections.erase(pos);
-  if (connections.empty()) online_.erase(it);
   auto account = accounts_.find(user);
+  if (account != accounts_.end()) rooms_offline(account->second, participant);
+  if (connections.empty()) {
+    if (account != accounts_.end()) mark_rooms_read(account->second, it->second);
+    online_.erase(it);
+  }
   if (account == accounts_.end()) return;
   account->second.last_seen = clock_.now();
   store_.set_last_seen(account->second.id, *account->second.last_seen, nullptr);
@@ -441,7 +463,12 @@ std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string&
 // The sender as the account spells it; under the mutex.
 ChatMessage ChatService::make_message(const std::string& from, std::string text, MessageKind kind) const {
   auto it = accounts_.find(from);
-  return ChatMessage{it != accounts_.end() ? it->first : from, std::move(text), kind, clock_.now()};
+  ChatMessage m;
+  m.sender = it != accounts_.end() ? it->first : from;
+  m.text = std::move(text);
+  m.kind = kind;
+  m.sent_at = clock_.now();
+  return m;
 }
 
 void ChatService::deliver(Recipients to, ChatMessage message) {
@@ -469,6 +496,8 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
     if (target == accounts_.end()) return SendStatus::unknown_user;
     message = make_message(from, std::move(clean), MessageKind::private_message);
     add_connections(to, live);
+    if (settings_.history_retention.count() > 0)
+      store_.save_private_history(sender_id(from), target->second.id, message, nullptr);
     if (live.empty()) {
       store_.save_direct({target->second.id}, sender_id(from), std::move(message), std::move(stored));
       return SendStatus::storing;
@@ -562,6 +591,7 @@ void ChatService::mark_all_seen() {
     auto& account = this->account(name)->second;
     account.last_seen = now;
     store_.set_last_seen(account.id, now, nullptr);
+    mark_rooms_read(account, presence);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "core/lockout.hpp"
 #include "core/message.hpp"
 #include "core/password.hpp"
+#include "core/rooms.hpp"
 #include "core/user_file.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,11 @@ struct ChatSettings {
   int last_hour = 60;           // the largest wholast window, in minutes
   std::size_t intro_max = 200;  // characters
   HashCost hash_cost = HashCost::interactive;
+  // Private and room messages are kept this long for `history`; 0 keeps
+  // nothing beyond what offline members still need.
+  std::chrono::seconds history_retention = std::chrono::hours(24 * 30);
+  std::size_t max_rooms = 10000;         // on the server
+  std::size_t max_rooms_per_user = 100;  // that one account is in
 };
 
 struct UserSummary {
@@ -160,8 +166,11 @@ class ChatService {
   // since its password was checked, or (with `credential`) its password
   // changed meanwhile: a check that began before `user passwd` must not
   // let the old password in after it.
+  // `unread`, when given, receives what is unread in the user's rooms (for
+  // a user already online and caught up on another connection, nothing).
   bool join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
-            store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential = std::nullopt);
+            store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential = std::nullopt,
+            UnreadSnapshot* unread = nullptr);
   void fetch_mailbox(const std::string& user, store::MessageId after, std::size_t page_size,
                      store::Callback<store::MailboxPage> page);
   // Called once a page has been written to the user's connection.
@@ -188,8 +197,63 @@ class ChatService {
 
   IntroStatus set_intro(const std::string& user, std::string_view text, store::Callback<store::Done> done);
 
-  // Records "last seen now" for everybody online (at shutdown).
+  // Records "last seen now" for everybody online (at shutdown), and that
+  // they have read their rooms.
   void mark_all_seen();
+
+  // --- Rooms (chat_service_rooms.cpp) -------------------------------------
+  // `from` is the acting connection (nullptr for the operator): events go to
+  // every other connection of the room's members. `stored` is called only
+  // when the status is ok or created, once the change is committed.
+  RoomReply join_room(const std::string& user, std::string_view room, const Participant* from,
+                      store::Callback<store::Done> stored);
+  RoomReply leave_room(const std::string& user, std::string_view room, const Participant* from,
+                       store::Callback<store::Done> stored);
+  // An empty topic clears it.
+  RoomReply set_topic(const Actor& actor, std::string_view room, std::string_view topic, const Participant* from,
+                      store::Callback<store::Done> stored);
+  // The topic, for a member or anyone when the room is public.
+  RoomReply topic(const std::string& user, std::string_view room) const;
+  RoomReply invite(const Actor& actor, std::string_view user, std::string_view room, const Participant* from,
+                   store::Callback<store::Done> stored);
+  RoomReply remove_member(const Actor& actor, std::string_view user, std::string_view room, const Participant* from,
+                          store::Callback<store::Done> stored);
+  // `user` becomes an owner too.
+  RoomReply add_owner(const Actor& actor, std::string_view user, std::string_view room, const Participant* from,
+                      store::Callback<store::Done> stored);
+  // `user` becomes an owner and the actor no longer is one (the operator:
+  // `user` becomes the only owner).
+  RoomReply hand_over(const Actor& actor, std::string_view user, std::string_view room, const Participant* from,
+                      store::Callback<store::Done> stored);
+  RoomReply set_access(const Actor& actor, std::string_view room, bool invite_only, const Participant* from,
+                       store::Callback<store::Done> stored);
+  // Delivered at once to the members online, stored once for history and
+  // for the others; `stored` reports the commit (when the status is ok).
+  RoomReply send_room(const std::string& user, std::string_view room, std::string_view text, const Participant* from,
+                      store::Callback<store::Done> stored);
+  // Rooms the user is in, public rooms, invitations; each sorted by name.
+  RoomListing rooms(const std::string& user) const;
+  // Every room (the operator's view), sorted by name.
+  std::vector<RoomInfo> all_rooms() const;
+  MembersReply members(const Actor& actor, std::string_view room) const;
+  std::size_t room_count() const;
+
+  // Login: the unread messages of `snapshot`, then, once they reached the
+  // connection, the acknowledgement that moves the read positions.
+  void fetch_unread(const UnreadSnapshot& snapshot, std::size_t limit,
+                    store::Callback<std::vector<RoomUnread>> done);
+  void ack_unread(const std::string& user, const UnreadSnapshot& snapshot);
+
+  // --- History --------------------------------------------------------------
+  // `target` is "#room" (the user must be a member) or another user. On ok,
+  // `page` gets the `limit` newest messages before `before` (0: the newest).
+  HistoryReply history(const std::string& user, std::string_view target, store::MessageId before,
+                       std::size_t limit, store::Callback<store::HistoryPage> page);
+  // Removes what the retention no longer keeps (see ChatSettings).
+  void sweep_history(store::Callback<store::SweepStats> done);
+  // On reload.
+  void update_room_rules(std::chrono::seconds history_retention, std::size_t max_rooms,
+                         std::size_t max_rooms_per_user);
 
   bool exists(std::string_view user) const;
   // The account exists and is not disabled.
@@ -213,6 +277,7 @@ class ChatService {
     std::optional<TimePoint> last_seen;
     AccountManager manager = AccountManager::file;
     bool disabled = false;
+    std::vector<store::RoomId> rooms;  // the rooms it is in
   };
   using Accounts = NameMap<Account>;
   // The sender's id for the store; 0 for an account deleted meanwhile.
@@ -240,9 +305,36 @@ class ChatService {
   struct Presence {
     store::AccountId id = 0;
     Recipients connections;
+    // Its unread room messages were shown: from now on it reads its rooms
+    // live, and going offline marks them read.
+    bool caught_up = false;
   };
   NameMap<Presence> online_;  // keyed by the account's own spelling
   LockoutTracker lockout_;
+
+  // --- Rooms: under mutex_ ---------------------------------------------------
+  void load_rooms();
+  Room* find_room(std::string_view name);
+  const Room* find_room(std::string_view name) const;
+  // The participant's connection joins or leaves the live sets of its rooms.
+  void rooms_online(const Account& account, const std::shared_ptr<Participant>& participant);
+  void rooms_offline(const Account& account, const Participant* participant);
+  // The user went offline: if it was caught up, it has read everything.
+  void mark_rooms_read(Account& account, const Presence& presence);
+  void add_member(Room& room, Account& account, const std::string& name, bool owner,
+                  store::Callback<store::Done> stored);
+  // Removes the membership; an ownerless room gets its longest member as
+  // owner, an empty one is deleted (`room` is then gone).
+  void drop_member(Room& room, Account& account, store::Callback<store::Done> stored);
+  void room_event(Room& room, RoomEvent event, const std::string& sender, std::string target, std::string text,
+                  const Participant* from);
+  void delete_room(Room& room, store::Callback<store::Done> done);
+  void forget_account_rooms(Account& account);
+  RoomInfo info(const Room& room, store::AccountId asking) const;
+  bool may_manage(const Actor& actor, const Room& room) const;
+
+  std::unordered_map<store::RoomId, Room> rooms_;
+  NameMap<store::RoomId> room_ids_;  // by the room's name in any case
 };
 
 }  // namespace parley::core

@@ -30,11 +30,13 @@ enum class Figure : std::size_t {
   messages_in_private,
   messages_in_broadcast,
   messages_in_broadcast_list,
+  messages_in_room,
   messages_in_other,
   // Messages from others queued for a connection, by kind.
   messages_out_private,
   messages_out_broadcast,
-  messages_out_offline,  // replayed from the mailbox at login
+  messages_out_room,
+  messages_out_offline,  // replayed at login: the mailbox and the rooms' unread
   bytes_in,
   bytes_out,
   // Bytes put in outbound queues, and dropped from them at close: what is

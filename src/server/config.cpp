@@ -33,6 +33,9 @@ struct Raw {
   std::int64_t block_time = 60;
   std::int64_t timeout = 1800;
   std::int64_t last_hour = 60;
+  std::int64_t history_days = 30;
+  std::int64_t max_rooms = 10000;
+  std::int64_t max_rooms_per_user = 100;
   std::int64_t login_timeout = 60;
   std::string welcome = "Welcome to simple chat server!";
   std::int64_t threads = 0;
@@ -214,6 +217,12 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
       apply = integer(raw.timeout);
     else if (name == "last-hour")
       apply = integer(raw.last_hour);
+    else if (name == "history-days")
+      apply = integer(raw.history_days);
+    else if (name == "max-rooms")
+      apply = integer(raw.max_rooms);
+    else if (name == "max-rooms-per-user")
+      apply = integer(raw.max_rooms_per_user);
     else if (name == "login-timeout")
       apply = integer(raw.login_timeout);
     else if (name == "welcome")
@@ -327,6 +336,9 @@ ServerConfig validate(const Raw& raw) {
   check_range("block-time", raw.block_time, 0, 86400 * 365);
   check_range("timeout", raw.timeout, 1, 86400 * 365);
   check_range("last-hour", raw.last_hour, 0, 100000);
+  check_range("history-days", raw.history_days, 0, 36500);
+  check_range("max-rooms", raw.max_rooms, 1, 10'000'000);
+  check_range("max-rooms-per-user", raw.max_rooms_per_user, 1, 100'000);
   check_range("login-timeout", raw.login_timeout, 1, 86400);
   check_range("threads", raw.threads, 0, 1024);
   check_range("hash-threads", raw.hash_threads, 0, 1024);
@@ -361,6 +373,9 @@ ServerConfig validate(const Raw& raw) {
   c.block_time = std::chrono::seconds(raw.block_time);
   c.timeout = std::chrono::seconds(raw.timeout);
   c.last_hour = static_cast<int>(raw.last_hour);
+  c.history_retention = std::chrono::hours(24 * raw.history_days);
+  c.max_rooms = static_cast<std::size_t>(raw.max_rooms);
+  c.max_rooms_per_user = static_cast<std::size_t>(raw.max_rooms_per_user);
   c.login_timeout = std::chrono::seconds(raw.login_timeout);
   c.welcome = raw.welcome;
   c.threads =
@@ -445,6 +460,10 @@ std::variant<ServerConfig, Exit> parse_command_line(int argc, const char* const*
                  "Seconds a blocked username stays blocked from that address (default: 60)");
   app.add_option("--timeout", raw.timeout, "Seconds without a command before a user is logged out (default: 1800)");
   app.add_option("--last-hour", raw.last_hour, "Largest window in minutes that wholast accepts (default: 60)");
+  app.add_option("--history-days", raw.history_days,
+                 "Days private and room messages are kept for history; 0: only until delivered (default: 30)");
+  app.add_option("--max-rooms", raw.max_rooms, "Rooms the server holds at most (default: 10000)");
+  app.add_option("--max-rooms-per-user", raw.max_rooms_per_user, "Rooms one account may be in (default: 100)");
   app.add_option("--login-timeout", raw.login_timeout, "Seconds a connection may take to log in (default: 60)");
   app.add_option("--welcome", raw.welcome, "Text after 'Login successful, ' (default: Welcome to simple chat server!)");
   app.add_option("--threads", raw.threads, "Network worker threads (default: one per core)");

@@ -34,6 +34,9 @@ struct ServerConfig {
   std::chrono::seconds block_time{60};
   std::chrono::seconds timeout{1800};
   int last_hour = 60;
+  std::chrono::seconds history_retention = std::chrono::hours(24 * 30);  // 0: until delivered
+  std::size_t max_rooms = 10000;
+  std::size_t max_rooms_per_user = 100;
   std::chrono::seconds login_timeout{60};
   std::string welcome = "Welcome to simple chat server!";
   std::size_t threads = 0;                // 0: one per core

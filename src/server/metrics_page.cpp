@@ -61,12 +61,15 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.sample("parley_messages_in_total", {{"kind", "private"}}, c[Figure::messages_in_private]);
   w.sample("parley_messages_in_total", {{"kind", "broadcast"}}, c[Figure::messages_in_broadcast]);
   w.sample("parley_messages_in_total", {{"kind", "broadcast_list"}}, c[Figure::messages_in_broadcast_list]);
+  w.sample("parley_messages_in_total", {{"kind", "room"}}, c[Figure::messages_in_room]);
   w.sample("parley_messages_in_total", {{"kind", "other"}}, c[Figure::messages_in_other]);
 
   w.family("parley_messages_out_total", Type::counter,
-           "Messages delivered to connections, by kind: live private, live broadcast, or offline from the mailbox.");
+           "Messages delivered to connections, by kind: live private, live broadcast, live room, or offline "
+           "(the mailbox and the rooms' unread messages at login).");
   w.sample("parley_messages_out_total", {{"kind", "private"}}, c[Figure::messages_out_private]);
   w.sample("parley_messages_out_total", {{"kind", "broadcast"}}, c[Figure::messages_out_broadcast]);
+  w.sample("parley_messages_out_total", {{"kind", "room"}}, c[Figure::messages_out_room]);
   w.sample("parley_messages_out_total", {{"kind", "offline"}}, c[Figure::messages_out_offline]);
 
   w.family("parley_bytes_in_total", Type::counter, "Bytes read from clients (after TLS decryption).");

@@ -52,6 +52,9 @@ core::ChatSettings chat_settings(const ServerConfig& c) {
   s.lockout = lockout_policy(c);
   s.last_hour = c.last_hour;
   s.hash_cost = c.hash_cost;
+  s.history_retention = c.history_retention;
+  s.max_rooms = c.max_rooms;
+  s.max_rooms_per_user = c.max_rooms_per_user;
   return s;
 }
 
@@ -329,6 +332,8 @@ void Server::start() {
     spdlog::info("metrics served on {} (/metrics, /healthz)", describe(metrics_->local_endpoint()));
     metrics_->start();
   }
+  sweeper_ = std::make_unique<HistorySweeper>(pool_.at(0), *chat_);
+  asio::post(pool_.at(0), [this] { sweeper_->start(); });
   notify_ready(service_status_);
 }
 
@@ -483,6 +488,7 @@ ReloadReport Server::reload_locked() {
 // Nothing here can fail: every value was checked when the settings were read.
 void Server::apply_settings(const ServerConfig& next) {
   chat_->update_rules(lockout_policy(next), next.last_hour);
+  chat_->update_room_rules(next.history_retention, next.max_rooms, next.max_rooms_per_user);
   admission_->update(address_limits(next), *net::NetworkList::parse(next.exempt));
   logins_.update(next.login_checks_per_address, next.login_queue);
   context_->settings.set(session_settings(next));
@@ -521,6 +527,7 @@ void Server::shutdown() {
     if (metrics_) metrics_->close();  // no store probe starts after this
     boost::system::error_code ignored;
     notices_->cancel(ignored);
+    if (sweeper_) sweeper_->stop();
     closed.set_value();
   });
   closed.get_future().wait();

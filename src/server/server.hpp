@@ -21,6 +21,7 @@
 #include "proto/control/commands.hpp"
 #include "server/config.hpp"
 #include "server/control_server.hpp"
+#include "server/history_sweeper.hpp"
 #include "server/listener.hpp"
 #include "server/metrics_endpoint.hpp"
 #include "server/reload_plan.hpp"
@@ -97,6 +98,7 @@ class Server {
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;
+  std::unique_ptr<HistorySweeper> sweeper_;  // on the first worker thread
   session::LoginQueue logins_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unique_ptr<MetricsEndpoint> metrics_;  // with --metrics only

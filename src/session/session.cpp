@@ -53,6 +53,20 @@ void Session::start() {
   connection_.start();
 }
 
+void Session::count_out(const core::Envelope& envelope) {
+  switch (envelope.message().kind) {
+    case core::MessageKind::broadcast:
+      return metrics::add(Figure::messages_out_broadcast);
+    case core::MessageKind::private_message:
+      return metrics::add(Figure::messages_out_private);
+    case core::MessageKind::room:
+      return metrics::add(Figure::messages_out_room);
+    case core::MessageKind::room_event:
+    case core::MessageKind::invitation:
+      return;
+  }
+}
+
 std::size_t Session::shard() const { return connection_.worker().index(); }
 
 void Session::deliver(core::EnvelopePtr envelope) {
@@ -400,12 +414,14 @@ void Session::join() {
   login_time_ = std::chrono::system_clock::now();
   joined_ = true;  // join() below makes the user visible before any suspension
   auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
-  bool joined =
-      chat().join(user_, std::move(participant), settings().mailbox_page,
-                  here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }), credential_);
+  unread_ = std::make_unique<core::UnreadSnapshot>();
+  bool joined = chat().join(user_, std::move(participant), settings().mailbox_page,
+                            here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }),
+                            credential_, unread_.get());
   if (joined) return;
   // Deleted, disabled or given a new password while its password was being
   // checked.
+  unread_.reset();
   joined_ = false;
   auto why = !chat().exists(user_)      ? core::AdminEnd::deleted
              : chat().can_log_in(user_) ? core::AdminEnd::password_changed
@@ -423,6 +439,7 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
     else
       spdlog::error("mailbox kept user={} reason=store cannot write", user_);
     on_offline_kept();
+    unread_.reset();  // the rooms' unread messages wait too
     return end_joining();
   }
   auto page = std::move(result.value());
@@ -436,9 +453,42 @@ void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {
   connection_.when_drained([this, self = self(), upto = page.upto, more = page.more](bool written) {
     if (!written) return;
     chat().ack_mailbox(user_, upto, nullptr);
-    if (!more) return end_joining();
+    if (!more) return show_unread();
     chat().fetch_mailbox(user_, upto, settings().mailbox_page,
                          here<store::MailboxPage>([this](auto next) { on_mailbox_page(std::move(next)); }));
+  });
+}
+
+// After the offline messages, each room's unread ones; messages after the
+// snapshot come live, held until this is done.
+void Session::show_unread() {
+  if (!unread_ || unread_->empty()) {
+    if (unread_) chat().ack_unread(user_, *unread_);
+    unread_.reset();
+    return end_joining();
+  }
+  chat().fetch_unread(*unread_, settings().unread_shown,
+                      here<std::vector<core::RoomUnread>>([this](auto rooms) { on_unread(std::move(rooms)); }));
+}
+
+void Session::on_unread(store::Result<std::vector<core::RoomUnread>> result) {
+  if (connection_.closing()) return;
+  if (!result.ok()) {
+    spdlog::error("unread room messages fetch failed user={}: {}", user_, result.error());
+    if (!offline_begun_) on_offline_kept();
+    unread_.reset();
+    return end_joining();
+  }
+  for (const auto& room : result.value()) {
+    metrics::add(Figure::messages_out_offline, static_cast<std::int64_t>(room.messages.size()));
+    on_unread_room(room);
+  }
+  // Read once written: a connection lost before shows them again next time.
+  connection_.when_drained([this, self = self()](bool written) {
+    if (!written || !unread_) return;
+    chat().ack_unread(user_, *unread_);
+    unread_.reset();
+    end_joining();
   });
 }
 

@@ -32,6 +32,7 @@ struct Settings {
   std::chrono::seconds login_timeout{60};
   std::chrono::seconds idle_timeout{1800};
   std::size_t mailbox_page = 256;
+  std::size_t unread_shown = 20;  // per room at login; the rest are counted
   std::size_t max_held = 4096;  // live messages held during mailbox replay
   double flood_rate = 10;       // lines per second once the burst is spent; 0: no limit
   double flood_burst = 50;
@@ -118,6 +119,10 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void await_store(std::string if_stored, std::string if_failed);
   // Counts the line as activity for the idle deadline.
   void touch();
+  // A callback that brings a store's answer to this session's thread, to
+  // `then`, keeping the session alive until then.
+  template <class T>
+  store::Callback<T> here(std::function<void(store::Result<T>)> then);
   // Says `last_words`, then closes once they are written.
   void finish(End why, std::string_view last_words);
   // A name that is not an account may be a password typed at the wrong
@@ -132,6 +137,8 @@ class Session : public net::ConnectionHandler, public core::Participant {
   // The waiting messages cannot be shown now (the store failed); they stay
   // in the mailbox for the next login.
   virtual void on_offline_kept() = 0;
+  // A room's unread messages at login, after the offline messages.
+  virtual void on_unread_room(const core::RoomUnread& room) = 0;
   virtual void on_joined() = 0;
   virtual std::shared_ptr<const std::string> encode(const core::EnvelopePtr& envelope) = 0;
   virtual std::string timeout_notice() = 0;  // login timed out, or idle logout
@@ -154,20 +161,17 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void on_check_done(const std::string& name, core::LoginVerdict verdict);
   void refuse(Refusal why, std::chrono::seconds left);
   void on_mailbox_page(store::Result<store::MailboxPage> page);
+  void show_unread();
+  void on_unread(store::Result<std::vector<core::RoomUnread>> rooms);
   void end_joining();
   void leave_chat();
   void log_end();
   void log_end_before_login(const std::string& peer) const;
   // Starts the idle period: a warning before its end, then the logout.
   void arm_idle(std::chrono::steady_clock::time_point now);
-  static void count_out(const core::Envelope& envelope) {
-    metrics::add(envelope.message().kind == core::MessageKind::broadcast ? metrics::Figure::messages_out_broadcast
-                                                                         : metrics::Figure::messages_out_private);
-  }
+  static void count_out(const core::Envelope& envelope);
   void end_by_admin_here(core::AdminEnd why);
   std::shared_ptr<Session> self();
-  template <class T>
-  store::Callback<T> here(std::function<void(store::Result<T>)> then);
 
   struct PendingStore {
     std::shared_ptr<Session> hold;
@@ -182,6 +186,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   Admission::Pass pass_;
   std::string user_;
   std::unique_ptr<std::vector<core::EnvelopePtr>> held_;  // live messages that came during replay
+  std::unique_ptr<core::UnreadSnapshot> unread_;         // while joining: what is unread in the rooms
   core::TokenBucket flood_;
   std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // only for clients that were paced
   std::unique_ptr<PendingStore> pending_store_;            // only while the store is busy for us

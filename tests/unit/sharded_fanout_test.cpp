@@ -51,7 +51,7 @@ TEST(ShardedFanout, EachRecipientGetsTheSharedEnvelopeOnItsOwnThread) {
     people.push_back(std::make_shared<ShardParticipant>(i % 2));
     recipients.push_back(people.back());
   }
-  auto envelope = std::make_shared<const core::Envelope>(core::ChatMessage{"alice", "hi", {}, {}});
+  auto envelope = std::make_shared<const core::Envelope>(core::ChatMessage{"alice", "hi", {}, {}, {}, {}, {}, {}});
   fanout.deliver(recipients, envelope);
   wait_idle(pool);
   auto t0 = thread_of(pool, 0), t1 = thread_of(pool, 1);
@@ -71,7 +71,7 @@ TEST(ShardedFanout, FromAWorkerLocalRecipientsAreServedAtOnceAndOthersAtTheEndOf
   net::ShardedFanout fanout(pool);
   auto local = std::make_shared<ShardParticipant>(0);
   auto remote = std::make_shared<ShardParticipant>(1);
-  auto envelope = std::make_shared<const core::Envelope>(core::ChatMessage{"alice", "hi", {}, {}});
+  auto envelope = std::make_shared<const core::Envelope>(core::ChatMessage{"alice", "hi", {}, {}, {}, {}, {}, {}});
   std::promise<std::size_t> local_at_return;
   boost::asio::post(pool.at(0), [&] {
     fanout.deliver({local, remote}, envelope);

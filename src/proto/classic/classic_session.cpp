@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "metrics/registry.hpp"
 #include "proto/classic/format.hpp"
+#include "proto/classic/room_format.hpp"
 
 namespace parley::proto::classic {
 
@@ -15,7 +16,10 @@ void ClassicSession::on_started() { send(kUsernamePrompt); }
 void ClassicSession::prompt() { send(kCommandPrompt); }
 
 std::shared_ptr<const std::string> ClassicSession::encode(const core::EnvelopePtr& envelope) {
-  return envelope->encoded(core::ProtocolSlot::classic, [](const core::ChatMessage& m) { return live_message(m); });
+  return envelope->encoded(core::ProtocolSlot::classic, [](const core::ChatMessage& m) {
+    bool personal = m.kind == core::MessageKind::private_message || m.kind == core::MessageKind::broadcast;
+    return personal ? live_message(m) : room_line(m);
+  });
 }
 
 std::string ClassicSession::timeout_notice() {
@@ -103,6 +107,12 @@ void ClassicSession::on_offline_message(const core::ChatMessage& message) { send
 
 void ClassicSession::on_offline_kept() { send(kOfflineKept); }
 
+void ClassicSession::on_unread_room(const core::RoomUnread& room) {
+  std::string out = unread_header(room);
+  for (const auto& m : room.messages) out += stamped_line(m.message);
+  send(out);
+}
+
 void ClassicSession::on_joined() {
   state_ = State::commands;
   prompt();
@@ -142,6 +152,8 @@ void ClassicSession::on_command(std::string_view line) {
     send(unknown_command(unknown->word));
   } else if (auto* bad = std::get_if<Usage>(&command)) {
     send(usage(bad->syntax));
+  } else {
+    return on_room_command(command);
   }
   prompt();
 }
@@ -155,6 +167,8 @@ void ClassicSession::count_in(const Command& command) {
     metrics::add(Figure::messages_in_broadcast);
   else if (std::holds_alternative<BroadcastUsers>(command))
     metrics::add(Figure::messages_in_broadcast_list);
+  else if (std::holds_alternative<RoomMessage>(command))
+    metrics::add(Figure::messages_in_room);
   else
     metrics::add(Figure::messages_in_other);
 }

@@ -45,8 +45,24 @@ class ClassicSession final : public session::Session {
   void on_broadcast_users(const BroadcastUsers& c);
   void save_intro(std::string_view text);
   void prompt();
+  void on_unread_room(const core::RoomUnread& room) override;
+  // Rooms and history (classic_rooms.cpp); each answers and prompts.
+  void on_room_command(const Command& command);
+  void after_room_change(const core::RoomReply& reply, std::string if_stored);
+  void on_member_command(const RoomMemberCommand& c);
+  void on_room_message(const RoomMessage& c);
+  void on_history(const History& c);
+  void show_history(std::string conversation, int count, store::Result<store::HistoryPage> page);
+
+  // Where `history more` goes on from.
+  struct HistoryCursor {
+    std::string target;
+    store::MessageId before = 0;
+    int count = 0;
+  };
 
   State state_ = State::username;
+  std::unique_ptr<HistoryCursor> history_;  // only after a history listing
 };
 
 }  // namespace parley::proto::classic
