@@ -8,7 +8,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 
+#include "client/local_time.hpp"
 #include "client/options.hpp"
 #include "client/spawn.hpp"
 #include "core/text.hpp"
@@ -34,11 +36,12 @@ InteractiveFrontend::InteractiveFrontend(asio::io_context& io, Session& session,
       palette_(palette),
       editor_(
           io.get_executor(), completion_, std::move(history_file),
-          LineEditor::Callbacks{[this](std::string line) { session_.answer(std::move(line)); }, [this] { quit(); }}),
+          LineEditor::Callbacks{[this](std::string line) { submit(std::move(line)); }, [this] { quit(); }}),
       keyboard_(io, ::dup(STDIN_FILENO)),
       signals_(io, SIGINT, SIGTERM, SIGHUP) {
   signals_.add(SIGWINCH);
   signals_.add(SIGTSTP);
+  ::tzset();  // history times are shown in the zone TZ names
 }
 
 void InteractiveFrontend::start() {
@@ -88,10 +91,35 @@ void InteractiveFrontend::quit() {
   if (!closed_) session_.quit();
 }
 
+void InteractiveFrontend::submit(std::string line) {
+  if (closed_) return;
+  if (session_.conversation().current_prompt() != Prompt::Command) {
+    session_.answer(std::move(line));
+    return;
+  }
+  auto routed = target_.route(line);
+  switch (routed.kind) {
+    case DefaultTarget::Routed::Kind::Send:
+      session_.answer(std::move(routed.text));
+      return;
+    case DefaultTarget::Routed::Kind::Nothing:
+      break;
+    case DefaultTarget::Routed::Kind::Switched:
+      completion_.set_switched(target_.target().has_value());
+      editor_.print(palette_.paint(core::sanitize_text(routed.text), LineKind::Notice));
+      break;
+    case DefaultTarget::Routed::Kind::Refused:
+      editor_.print(palette_.paint(core::sanitize_text(routed.text), LineKind::Error));
+      break;
+  }
+  show_prompt(Prompt::Command);  // the server got nothing, so it will not prompt
+}
+
 void InteractiveFrontend::show_line(const std::string& line) {
   std::string clean = core::sanitize_text(line);
   completion_.observe_line(clean);
-  editor_.print(palette_.paint(clean, classify_line(clean)));
+  std::string shown = with_local_time(clean);
+  editor_.print(palette_.paint(shown, classify_line(shown)));
 }
 
 void InteractiveFrontend::show_prompt(Prompt prompt) {
@@ -105,7 +133,7 @@ void InteractiveFrontend::show_prompt(Prompt prompt) {
       break;
     case Prompt::Command:
       completion_.set_self(session_.conversation().username());
-      editor_.edit(prompt_text(prompt), true);
+      editor_.edit(target_.prompt(), true);
       break;
     case Prompt::Introduction:
       editor_.edit("", false);

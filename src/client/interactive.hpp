@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "client/completion.hpp"
+#include "client/default_target.hpp"
 #include "client/line_editor.hpp"
 #include "client/line_kind.hpp"
 #include "client/options.hpp"
@@ -36,10 +37,14 @@ class InteractiveFrontend : public Frontend {
   boost::asio::awaitable<void> handle_signals();
   void suspend_until_continued();
   void quit();
+  // A line typed after a prompt: at the command prompt the client's own
+  // commands and the default target apply.
+  void submit(std::string line);
 
   Session& session_;
   Palette palette_;
   CompletionEngine completion_;
+  DefaultTarget target_;
   LineEditor editor_;
   boost::asio::posix::stream_descriptor keyboard_;
   boost::asio::signal_set signals_;

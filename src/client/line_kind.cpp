@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "client/names.hpp"
+
 namespace parley::client {
 
 namespace {
@@ -28,6 +30,8 @@ const char* colour_of(LineKind kind) {
       return "\x1b[35m";  // magenta
     case LineKind::Broadcast:
       return "\x1b[36m";  // cyan
+    case LineKind::Room:
+      return "\x1b[34m";  // blue
     case LineKind::Notice:
       return "\x1b[32m";  // green
     case LineKind::Warning:
@@ -51,6 +55,7 @@ std::string_view without_timestamp(std::string_view line) {
 
 LineKind classify_line(std::string_view line) {
   if (line.starts_with("Error: ")) return LineKind::Error;
+  if (room_of_line(line)) return LineKind::Room;
   if (message_sender(line)) {
     return line.ends_with(kPrivateSuffix) ? LineKind::PrivateMessage : LineKind::Broadcast;
   }
@@ -63,19 +68,31 @@ LineKind classify_line(std::string_view line) {
 }
 
 std::optional<std::string> message_sender(std::string_view line) {
-  if (!line.ends_with(kPrivateSuffix) && !line.ends_with(kBroadcastSuffix)) return std::nullopt;
+  bool room_message = room_of_line(line).has_value();
+  if (!room_message && !line.ends_with(kPrivateSuffix) && !line.ends_with(kBroadcastSuffix)) return std::nullopt;
   std::string_view body = without_timestamp(line);
   auto colon = body.find(": ");
   if (colon == 0 || colon == std::string_view::npos) return std::nullopt;
   std::string_view sender = body.substr(0, colon);
   if (sender.find(' ') != std::string_view::npos) return std::nullopt;
+  // Room events ("bob set the topic: ...") have no single-word sender.
+  if (room_message && !is_account_name(sender)) return std::nullopt;
   return std::string(sender);
+}
+
+std::optional<std::string> room_of_line(std::string_view line) {
+  if (!line.starts_with('[')) return std::nullopt;
+  auto end = line.find("] ");
+  if (end == std::string_view::npos) return std::nullopt;
+  auto room = line.substr(1, end - 1);
+  if (!is_room_name(room)) return std::nullopt;
+  return std::string(room);
 }
 
 std::string Palette::paint(std::string_view line, LineKind kind) const {
   if (!enabled_ || kind == LineKind::Plain) return std::string(line);
   std::string out = colour_of(kind);
-  bool is_message = kind == LineKind::PrivateMessage || kind == LineKind::Broadcast;
+  bool is_message = kind == LineKind::PrivateMessage || kind == LineKind::Broadcast || kind == LineKind::Room;
   auto sender = is_message ? message_sender(line) : std::nullopt;
   if (sender) {
     // Embolden the sender where it starts (after any offline timestamp).

@@ -11,6 +11,7 @@ enum class LineKind {
   Plain,
   PrivateMessage,  // "<sender>: <text> <private message>"
   Broadcast,       // "<sender>: <text> <broadcast message>"
+  Room,            // "[#room] <sender>: <text>", "[#room] bob joined the room", ...
   Notice,          // "(Receiver ...)", "Logging off", ...
   Warning,         // "You will be logged out in ..."
   Error,           // "Error: ..."
@@ -18,9 +19,12 @@ enum class LineKind {
 
 LineKind classify_line(std::string_view line);
 
-// The sender of a delivered or offline message line, when it is one.
-// Offline messages start with "[YYYY-MM-DD HH:MM] ".
+// The sender of a delivered or offline message line, or of a room
+// message, when it is one. Offline messages start with "[YYYY-MM-DD HH:MM] ".
 std::optional<std::string> message_sender(std::string_view line);
+
+// The room a "[#room] ..." line is about, when it is one.
+std::optional<std::string> room_of_line(std::string_view line);
 
 // ANSI colouring of whole lines; all methods return the text unchanged when
 // colours are off.

@@ -85,17 +85,37 @@ asio::awaitable<void> ScriptedFrontend::handle_signals() {
 }
 
 void ScriptedFrontend::answer_if_ready() {
-  if (!awaiting_answer_ || closed_) return;
-  if (!lines_.empty()) {
-    awaiting_answer_ = false;
+  while (awaiting_answer_ && !closed_) {
+    if (lines_.empty()) {
+      if (input_ended_) {
+        awaiting_answer_ = false;
+        session_.quit();
+      }
+      return;
+    }
     std::string line = std::move(lines_.front());
     lines_.pop_front();
     room_.cancel();
-    session_.answer(std::move(line));
-  } else if (input_ended_) {
-    awaiting_answer_ = false;
-    session_.quit();
+    if (auto to_send = routed(std::move(line))) {
+      awaiting_answer_ = false;
+      session_.answer(std::move(*to_send));
+      return;
+    }
   }
+}
+
+std::optional<std::string> ScriptedFrontend::routed(std::string line) {
+  if (session_.conversation().current_prompt() != Prompt::Command) return line;
+  auto result = target_.route(line);
+  if (result.kind == DefaultTarget::Routed::Kind::Send) return std::move(result.text);
+  if (result.kind == DefaultTarget::Routed::Kind::Refused) {
+    constexpr std::string_view kErrorPrefix = "Error: ";
+    std::string_view reason = result.text;
+    if (reason.starts_with(kErrorPrefix)) reason.remove_prefix(kErrorPrefix.size());
+    std::fprintf(stderr, "parley: %s\n", core::sanitize_text(reason).c_str());
+    std::fflush(stderr);
+  }
+  return std::nullopt;
 }
 
 void ScriptedFrontend::show_line(const std::string& line) {

@@ -7,7 +7,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <optional>
 #include <string>
+
+#include "client/default_target.hpp"
 
 #include "client/line_kind.hpp"
 #include "client/options.hpp"
@@ -17,8 +20,11 @@ namespace parley::client {
 
 // Answers each prompt with the next input line, so the conversation keeps
 // the order of the script; prints what the server sends as it comes,
-// prompts included. At the end of input it waits for the reply to the last
-// line, then logs out.
+// prompts included, byte for byte. At the command prompt the client's own
+// commands and the default target apply as in the terminal (`/switch`);
+// a line they consume answers nothing, and the next line answers the same
+// prompt. At the end of input it waits for the reply to the last line,
+// then logs out.
 class ScriptedFrontend : public Frontend {
  public:
   ScriptedFrontend(boost::asio::io_context& io, Session& session, Palette palette);
@@ -39,6 +45,8 @@ class ScriptedFrontend : public Frontend {
   boost::asio::awaitable<void> wait_for_room();
   boost::asio::awaitable<void> handle_signals();
   void answer_if_ready();
+  // What `line` sends to the server, if anything.
+  std::optional<std::string> routed(std::string line);
 
   Session& session_;
   Palette palette_;
@@ -46,6 +54,7 @@ class ScriptedFrontend : public Frontend {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer room_;  // cancelled when a queued line is used
   std::deque<std::string> lines_;
+  DefaultTarget target_;
   bool input_ended_ = false;
   bool awaiting_answer_ = false;
   bool interrupted_ = false;

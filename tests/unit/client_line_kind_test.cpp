@@ -15,6 +15,23 @@ TEST(ClientLineKind, RecognisesMessages) {
   EXPECT_EQ(message_sender("two words: hi <private message>"), std::nullopt);
 }
 
+TEST(ClientLineKind, RecognisesRoomLines) {
+  EXPECT_EQ(classify_line("[#lobby] bob: hi"), LineKind::Room);
+  EXPECT_EQ(classify_line("[#lobby] bob joined the room"), LineKind::Room);
+  EXPECT_EQ(classify_line("[#lobby] bob: hi <private message>"), LineKind::Room);
+  EXPECT_EQ(classify_line("[lobby] bob: hi"), LineKind::Plain);
+  EXPECT_EQ(classify_line("[2026-11-30T14:05:03Z] bob: hi"), LineKind::Plain);
+  EXPECT_EQ(room_of_line("[#Lobby] bob: hi"), "#Lobby");
+  EXPECT_EQ(room_of_line("[#] bob: hi"), std::nullopt);
+  EXPECT_EQ(room_of_line("bob: [#lobby] hi <private message>"), std::nullopt);
+  EXPECT_EQ(message_sender("[#lobby] bob: hi"), "bob");
+  EXPECT_EQ(message_sender("[#lobby] bob set the topic: tea"), std::nullopt);
+  EXPECT_EQ(message_sender("[#lobby] bob joined the room"), std::nullopt);
+  EXPECT_EQ(Palette(true).paint("[#lobby] bob: hi", LineKind::Room), "\x1b[34m[#lobby] \x1b[1mbob\x1b[22m: hi\x1b[0m");
+  EXPECT_EQ(Palette(true).paint("[#lobby] bob left the room", LineKind::Room),
+            "\x1b[34m[#lobby] bob left the room\x1b[0m");
+}
+
 TEST(ClientLineKind, RecognisesErrorsAndNotices) {
   EXPECT_EQ(classify_line("Error: no such user: zed"), LineKind::Error);
   EXPECT_EQ(classify_line("(Receiver bob is currently offline, message will be delivered when they log in next time)"),
