@@ -18,9 +18,17 @@ constexpr const char* kFooter = R"(Logging in:
 
 Interactive use (standard input is a terminal):
   Line editing and history (Up/Down, Ctrl+A/Ctrl+E, Ctrl+R), kept in
-  ~/.parley_history. Tab completes commands and user names. Messages that
-  arrive while you type appear above the line you are typing.
+  ~/.parley_history. Tab completes commands, user names and room names.
+  Messages that arrive while you type appear above the line you are typing.
+  History times are shown in local time (TZ).
   Ctrl+C or Ctrl+D logs out and quits.
+
+Client commands (at the command prompt, also in scripts):
+  /switch #room   plain lines become messages to #room (or /switch USER);
+                  the prompt shows "#room> "; an empty line sends nothing
+  /switch         lines are commands again
+  /COMMAND ...    sends a server command, e.g. /whoelse, /history #room
+  //TEXT          sends /TEXT (to the room while switched)
 
 Scripted use (standard input is not a terminal):
   Each input line answers the server's next prompt; everything the server
@@ -32,6 +40,7 @@ Environment:
   PARLEY_PASSWORD  password used with --user
   NO_COLOR         when set and not empty, no colours
   HOME             where .parley_history is kept
+  TZ               the time zone history times are shown in
 
 TLS:
   With --tls the connection is encrypted and the server must prove it is

@@ -42,7 +42,7 @@ TEST(ClientCommandLine, HelpDescribesUsage) {
   auto result = run_parley({"--help"});
   EXPECT_EQ(exit_code(result.status), 0);
   for (const char* text :
-       {"host", "port", "--user", "--tls", "--ca", "PARLEY_PASSWORD", "NO_COLOR", ".parley_history"}) {
+       {"host", "port", "--user", "--tls", "--ca", "PARLEY_PASSWORD", "NO_COLOR", ".parley_history", "/switch", "TZ"}) {
     EXPECT_NE(result.out.find(text), std::string::npos) << text << " missing from:\n" << result.out;
   }
 }

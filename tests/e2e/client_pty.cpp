@@ -56,7 +56,8 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 }
 
 bool overridden(const std::string& entry) {
-  for (const char* name : {"TERM=", "HOME=", "NO_COLOR=", "PARLEY_PASSWORD=", "COLUMNS=", "LINES=", "INPUTRC="}) {
+  for (const char* name :
+       {"TERM=", "HOME=", "NO_COLOR=", "PARLEY_PASSWORD=", "COLUMNS=", "LINES=", "INPUTRC=", "TZ="}) {
     if (entry.rfind(name, 0) == 0) return true;
   }
   return false;

@@ -73,7 +73,7 @@ struct PtyOptions {
   unsigned short cols = 80;
   std::string term = "xterm";
   std::string home;                    // $HOME of the child; required
-  std::vector<std::string> extra_env;  // "NAME=value"
+  std::vector<std::string> extra_env;  // "NAME=value"; the host's TZ is not passed on
   bool colours = false;                // false sets NO_COLOR=1
 };
 
