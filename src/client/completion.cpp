@@ -42,14 +42,6 @@ bool is_one_of(const std::array<std::string_view, N>& words, std::string_view wo
   return std::find(words.begin(), words.end(), word) != words.end();
 }
 
-char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string folded(std::string_view name) {
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(), fold);
-  return out;
-}
-
 // "[<UTC time>] <sender>: <text>", a message of a history or unread listing.
 std::optional<std::string_view> stamped_sender(std::string_view line) {
   auto end = line.find("] ");
@@ -106,8 +98,8 @@ std::vector<std::string> with_prefix(const std::vector<std::string>& candidates,
 
 const std::vector<std::string>& command_names() {
   static const std::vector<std::string> names{
-      "access", "broadcast", "handover", "help",   "history",       "invite", "join",  "leave",   "logout",
-      "members", "message",  "owner",    "personalintro", "remove", "rooms",  "topic", "whoelse", "wholast"};
+      "access",  "broadcast", "handover", "help",          "history", "invite", "join",  "leave",   "logout",
+      "members", "message",   "owner",    "personalintro", "remove",  "rooms",  "topic", "whoelse", "wholast"};
   return names;
 }
 
@@ -116,10 +108,10 @@ void CompletionEngine::learn(std::string_view name) {
 }
 
 void CompletionEngine::learn_room(std::string_view name) {
-  if (is_room_name(name)) rooms_[folded(name)] = std::string(name);
+  if (is_room_name(name)) rooms_[folded_name(name)] = std::string(name);
 }
 
-void CompletionEngine::forget_room(std::string_view name) { rooms_.erase(folded(name)); }
+void CompletionEngine::forget_room(std::string_view name) { rooms_.erase(folded_name(name)); }
 
 std::set<std::string> CompletionEngine::rooms() const {
   auto list = room_list();

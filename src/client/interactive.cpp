@@ -34,9 +34,8 @@ InteractiveFrontend::InteractiveFrontend(asio::io_context& io, Session& session,
                                          std::optional<std::filesystem::path> history_file)
     : session_(session),
       palette_(palette),
-      editor_(
-          io.get_executor(), completion_, std::move(history_file),
-          LineEditor::Callbacks{[this](std::string line) { submit(std::move(line)); }, [this] { quit(); }}),
+      editor_(io.get_executor(), completion_, std::move(history_file),
+              LineEditor::Callbacks{[this](std::string line) { submit(std::move(line)); }, [this] { quit(); }}),
       keyboard_(io, ::dup(STDIN_FILENO)),
       signals_(io, SIGINT, SIGTERM, SIGHUP) {
   signals_.add(SIGWINCH);

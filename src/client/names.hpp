@@ -11,7 +11,7 @@ namespace parley::client {
 bool is_account_name(std::string_view name);
 // '#' followed by an account name.
 bool is_room_name(std::string_view name);
-// The same name in any ASCII case.
-bool same_name(std::string_view a, std::string_view b);
+// The name with ASCII letters in lower case: one key for every spelling.
+std::string folded_name(std::string_view name);
 
 }  // namespace parley::client

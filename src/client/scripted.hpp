@@ -11,7 +11,6 @@
 #include <string>
 
 #include "client/default_target.hpp"
-
 #include "client/line_kind.hpp"
 #include "client/options.hpp"
 #include "client/session.hpp"

@@ -157,14 +157,16 @@ TEST_F(ClientRooms, ScriptsSwitchTooAndSeeTheServersTimes) {
                             "/history #lobby\n/switch\nrooms\n",
                             kWait, {"TZ=XXX-1"});
   EXPECT_EQ(WIFEXITED(result.status) ? WEXITSTATUS(result.status) : -1, 0) << result.err;
-  EXPECT_EQ(bob.expect("[#lobby] alice: from a script\n"), "[#lobby] alice joined the room\n[#lobby] alice: from a script\n");
+  EXPECT_EQ(bob.expect("[#lobby] alice: from a script\n"),
+            "[#lobby] alice joined the room\n[#lobby] alice: from a script\n");
   EXPECT_EQ(result.err.rfind("parley: unknown command '/bogus'", 0), 0u) << result.err;
   EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
   // Consumed lines get no prompt; the server's lines are as it sent them.
   EXPECT_NE(result.out.find("Command: Joined #lobby (2 members)\nCommand: Command: History of #lobby:\n["),
             std::string::npos)
       << result.out;
-  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(\n\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] alice: from a script\n)")))
+  EXPECT_TRUE(
+      std::regex_search(result.out, std::regex(R"(\n\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] alice: from a script\n)")))
       << result.out;
   EXPECT_NE(result.out.find("Command: Your rooms:\n#lobby   2 members"), std::string::npos) << result.out;
 }

@@ -83,8 +83,8 @@ TEST(ClientCompletion, ForgetsRoomsLeftOrUnknownInAnyCase) {
 }
 
 TEST(ClientCompletion, CompletesRoomsWhereARoomIsExpected) {
-  auto engine = engine_with({"Joined #lobby (3 members)", "Joined #lounge (1 members)", "Created #ops; you are its owner",
-                             "The currently online users are:", "bob", "alice"});
+  auto engine = engine_with({"Joined #lobby (3 members)", "Joined #lounge (1 members)",
+                             "Created #ops; you are its owner", "The currently online users are:", "bob", "alice"});
   engine.set_self("alice");
   EXPECT_EQ(engine.complete("join ", "#lo"), (Names{"#lobby", "#lounge"}));
   for (const char* command : {"join ", "leave ", "members ", "topic ", "access "}) {
