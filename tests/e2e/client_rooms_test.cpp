@@ -45,7 +45,7 @@ TEST_F(ClientRooms, TabCompletesRoomNamesTheClientHasSeen) {
   type_login(*terminal, "alice", "secret");
 
   terminal->send("rooms\r");
-  ASSERT_TRUE(terminal->wait_for_text("#lobby   1 members")) << terminal->describe();
+  ASSERT_TRUE(terminal->wait_for_text("#lobby   1 member, 1 online")) << terminal->describe();
   ASSERT_TRUE(terminal->wait_for_cursor_line("Command: ")) << terminal->describe();
 
   terminal->send("join #lo" + std::string(kTab));
