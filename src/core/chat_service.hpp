@@ -330,6 +330,14 @@ class ChatService {
   void forget_account_rooms(Account& account);
   RoomInfo info(const Room& room, store::AccountId asking) const;
   bool may_manage(const Actor& actor, const Room& room) const;
+  // An owner's action on a member: the room, the right to manage it, the
+  // member, checked in that order; anything but ok is the refusal.
+  struct ManagedMember {
+    Room* room = nullptr;
+    Accounts::iterator account;
+    RoomMember* member = nullptr;
+  };
+  RoomReply find_managed_member(const Actor& actor, std::string_view user, std::string_view name, ManagedMember& out);
 
   std::unordered_map<store::RoomId, Room> rooms_;
   NameMap<store::RoomId> room_ids_;  // by the room's name in any case

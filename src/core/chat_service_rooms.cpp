@@ -269,18 +269,31 @@ RoomReply ChatService::invite(const Actor& actor, std::string_view user, std::st
   return reply(RoomStatus::ok, room->name, target->first);
 }
 
+RoomReply ChatService::find_managed_member(const Actor& actor, std::string_view user, std::string_view name,
+                                           ManagedMember& out) {
+  out.room = find_room(name);
+  if (!out.room) return reply(RoomStatus::no_such_room, std::string(name));
+  const auto& room_name = out.room->name;
+  if (!may_manage(actor, *out.room)) return reply(RoomStatus::not_owner, room_name);
+  out.account = accounts_.find(user);
+  if (out.account == accounts_.end()) return reply(RoomStatus::no_such_user, room_name, std::string(user));
+  const auto& target = out.account->first;
+  if (same_name(target, actor.user)) return reply(RoomStatus::to_self, room_name, target);
+  auto member = out.room->members.find(out.account->second.id);
+  if (member == out.room->members.end()) return reply(RoomStatus::target_not_member, room_name, target);
+  out.member = &member->second;
+  return reply(RoomStatus::ok, room_name, target);
+}
+
 RoomReply ChatService::remove_member(const Actor& actor, std::string_view user, std::string_view name,
                                      const Participant* from, store::Callback<store::Done> stored) {
   std::lock_guard lock(mutex_);
-  Room* room = find_room(name);
-  if (!room) return reply(RoomStatus::no_such_room, std::string(name));
-  if (!may_manage(actor, *room)) return reply(RoomStatus::not_owner, room->name);
-  auto target = accounts_.find(user);
-  if (target == accounts_.end()) return reply(RoomStatus::no_such_user, room->name, std::string(user));
-  if (same_name(target->first, actor.user)) return reply(RoomStatus::to_self, room->name, target->first);
-  auto member = room->members.find(target->second.id);
-  if (member == room->members.end()) return reply(RoomStatus::target_not_member, room->name, target->first);
-  if (member->second.owner && !actor.is_operator())
+  ManagedMember t;
+  if (auto refused = find_managed_member(actor, user, name, t); refused.status != RoomStatus::ok) return refused;
+  auto* room = t.room;
+  auto target = t.account;
+  auto* member = t.member;
+  if (member->owner && !actor.is_operator())
     return reply(RoomStatus::target_is_owner, room->name, target->first);
   auto r = reply(RoomStatus::ok, room->name, target->first);
   // The one removed hears it too, before its connections leave the room.
@@ -292,15 +305,13 @@ RoomReply ChatService::remove_member(const Actor& actor, std::string_view user, 
 RoomReply ChatService::add_owner(const Actor& actor, std::string_view user, std::string_view name,
                                  const Participant* from, store::Callback<store::Done> stored) {
   std::lock_guard lock(mutex_);
-  Room* room = find_room(name);
-  if (!room) return reply(RoomStatus::no_such_room, std::string(name));
-  if (!may_manage(actor, *room)) return reply(RoomStatus::not_owner, room->name);
-  auto target = accounts_.find(user);
-  if (target == accounts_.end()) return reply(RoomStatus::no_such_user, room->name, std::string(user));
-  auto member = room->members.find(target->second.id);
-  if (member == room->members.end()) return reply(RoomStatus::target_not_member, room->name, target->first);
-  if (member->second.owner) return reply(RoomStatus::target_is_owner, room->name, target->first);
-  member->second.owner = true;
+  ManagedMember t;
+  if (auto refused = find_managed_member(actor, user, name, t); refused.status != RoomStatus::ok) return refused;
+  auto* room = t.room;
+  auto target = t.account;
+  auto* member = t.member;
+  if (member->owner) return reply(RoomStatus::target_is_owner, room->name, target->first);
+  member->owner = true;
   store_.set_owner(room->id, target->second.id, true, std::move(stored));
   room_event(*room, RoomEvent::owner_added, actor.user, target->first, {}, from);
   return reply(RoomStatus::ok, room->name, target->first);
@@ -309,16 +320,13 @@ RoomReply ChatService::add_owner(const Actor& actor, std::string_view user, std:
 RoomReply ChatService::hand_over(const Actor& actor, std::string_view user, std::string_view name,
                                  const Participant* from, store::Callback<store::Done> stored) {
   std::lock_guard lock(mutex_);
-  Room* room = find_room(name);
-  if (!room) return reply(RoomStatus::no_such_room, std::string(name));
-  if (!may_manage(actor, *room)) return reply(RoomStatus::not_owner, room->name);
-  auto target = accounts_.find(user);
-  if (target == accounts_.end()) return reply(RoomStatus::no_such_user, room->name, std::string(user));
-  if (same_name(target->first, actor.user)) return reply(RoomStatus::to_self, room->name, target->first);
-  auto member = room->members.find(target->second.id);
-  if (member == room->members.end()) return reply(RoomStatus::target_not_member, room->name, target->first);
+  ManagedMember t;
+  if (auto refused = find_managed_member(actor, user, name, t); refused.status != RoomStatus::ok) return refused;
+  auto* room = t.room;
+  auto target = t.account;
+  auto* member = t.member;
   std::vector<std::pair<store::AccountId, bool>> changes;
-  if (!member->second.owner) changes.emplace_back(target->second.id, true);
+  if (!member->owner) changes.emplace_back(target->second.id, true);
   // A user gives up its own ownership; the operator leaves one owner.
   for (const auto& [id, m] : room->members) {
     bool gives_up = actor.is_operator() ? id != target->second.id : same_name(m.name, actor.user);
