@@ -252,6 +252,7 @@ RoomReply ChatService::invite(const Actor& actor, std::string_view user, std::st
   if (same_name(target->first, actor.user)) return reply(RoomStatus::to_self, room->name, target->first);
   if (room->members.count(target->second.id)) return reply(RoomStatus::already_member, room->name, target->first);
   if (room->invites.count(target->second.id)) return reply(RoomStatus::already_invited, room->name, target->first);
+  if (room->invites.size() >= kInvitesPerRoom) return reply(RoomStatus::too_many_invites, room->name, target->first);
   std::string by = actor.is_operator() ? std::string() : accounts_.find(actor.user)->first;
   room->invites[target->second.id] = by;
   store_.add_invite(room->id, target->second.id, by, std::move(stored));

@@ -60,9 +60,11 @@ enum class RoomStatus {
   empty_text,       // a room message with nothing left after cleaning
   already_invited,
   too_long,         // a topic over the limit
+  too_many_invites, // the room's pending invitations
 };
 
-inline constexpr std::size_t kTopicMax = 300;  // characters
+inline constexpr std::size_t kTopicMax = 300;        // characters
+inline constexpr std::size_t kInvitesPerRoom = 1000;  // pending at once
 
 // What an operation answers, with the names as their accounts and rooms
 // spell them.

@@ -49,6 +49,7 @@ enum class Figure : std::size_t {
   // The store.
   store_commits,
   store_failures,             // jobs whose write or read failed
+  store_rows_written,         // rows inserted, updated or deleted by committed jobs
   store_commit_nanoseconds,   // the latency histogram's sum
   store_commit_bucket_first,  // its buckets, not cumulative, the last for +Inf
   store_commit_bucket_last = store_commit_bucket_first + 12,

@@ -104,6 +104,10 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.family("parley_store_failures_total", Type::counter, "Store operations that failed (disk full, I/O error).");
   w.sample("parley_store_failures_total", c[Figure::store_failures]);
 
+  w.family("parley_store_rows_written_total", Type::counter,
+           "Rows the store inserted, updated or deleted in committed transactions.");
+  w.sample("parley_store_rows_written_total", c[Figure::store_rows_written]);
+
   w.family("parley_store_up", Type::gauge, "1 when the store answered this scrape in time, else 0.");
   w.sample("parley_store_up", std::int64_t{scrape.stored_messages ? 1 : 0});
   if (scrape.stored_messages) {

@@ -95,6 +95,7 @@ TEST(MetricsPage, ParsesAndCarriesTheCounters) {
   s.values[index(Figure::store_commit_bucket_first)] = 1;
   s.values[index(Figure::store_commit_bucket_last)] = 2;
   s.values[index(Figure::store_commit_nanoseconds)] = 6'000'500'000;
+  s.values[index(Figure::store_rows_written)] = 42;
   server::ScrapeFigures scrape;
   scrape.version = "1.2.3";
   scrape.stored_messages = 11;
@@ -109,6 +110,7 @@ TEST(MetricsPage, ParsesAndCarriesTheCounters) {
   EXPECT_EQ(page.value("parley_store_commit_seconds_bucket", {{"le", "+Inf"}}), 3);
   EXPECT_EQ(page.value("parley_store_commit_seconds_count"), 3);
   EXPECT_EQ(page.value("parley_store_commit_seconds_sum"), 6.0005);
+  EXPECT_EQ(page.value("parley_store_rows_written_total"), 42);
   EXPECT_EQ(page.value("parley_mailbox_messages"), 11);
   EXPECT_EQ(page.value("parley_store_up"), 1);
   EXPECT_EQ(page.value("parley_process_open_fds"), 10);

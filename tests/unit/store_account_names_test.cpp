@@ -61,14 +61,14 @@ TEST_F(StoreAccountNamesTest, TheTableRefusesASecondSpelling) {
   auto accounts = store.load_accounts();
   ASSERT_EQ(accounts.size(), 1u);
   EXPECT_EQ(accounts[0].name, "Alice");
-  EXPECT_EQ(user_version(), 3);  // the current schema
+  EXPECT_EQ(user_version(), 4);  // the current schema
 }
 
 TEST_F(StoreAccountNamesTest, AnOlderDatabaseIsUpgraded) {
   make_version_1({"Alice", "bob"});
   ASSERT_EQ(user_version(), 1);
   store::SqliteStore store(path_);
-  EXPECT_EQ(user_version(), 3);
+  EXPECT_EQ(user_version(), 4);
   EXPECT_EQ(store.load_accounts().size(), 2u);
   EXPECT_THROW(store.save_accounts({{"alice", "h2"}}, {}), store::sqlite::Error);
 }

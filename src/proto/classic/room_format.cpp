@@ -103,6 +103,8 @@ std::string room_error(const core::RoomReply& r, std::string_view user) {
       return fmt::format("Error: {} is already invited to {}\n", r.target, r.room);
     case RoomStatus::too_long:
       return fmt::format("Error: the topic is longer than {} characters; it was not set\n", core::kTopicMax);
+    case RoomStatus::too_many_invites:
+      return fmt::format("Error: {} has too many pending invitations (limit {})\n", r.room, core::kInvitesPerRoom);
   }
   return {};
 }

@@ -11,8 +11,10 @@ namespace {
 
 // 1: the first schema. 2: account names are unique without regard to case.
 // 3: each account has a manager (the users file or parleyctl) and may be
-// disabled; accounts from before were all the file's.
-constexpr int kVersion = 3;
+// disabled; accounts from before were all the file's. 4: rooms, their
+// members, invitations and messages, and private history (new tables only,
+// made with the others when the store opens).
+constexpr int kVersion = 4;
 
 int user_version(Database& db) {
   Statement st(db.handle(), "PRAGMA user_version");

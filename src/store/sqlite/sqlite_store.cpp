@@ -7,8 +7,11 @@
 
 #include "metrics/histogram.hpp"
 #include "metrics/registry.hpp"
+#include "store/sqlite/history_tables.hpp"
 #include "store/sqlite/private_files.hpp"
+#include "store/sqlite/room_tables.hpp"
 #include "store/sqlite/schema_upgrade.hpp"
+#include "store/sqlite/seconds.hpp"
 
 namespace parley::store {
 
@@ -47,13 +50,59 @@ CREATE TABLE IF NOT EXISTS settings(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Rooms; their ids come from the store ahead of the rows, AUTOINCREMENT
+-- keeps them from being given twice.
+CREATE TABLE IF NOT EXISTS rooms(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  topic TEXT NOT NULL DEFAULT '',
+  invite_only INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS rooms_by_folded_name ON rooms(name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS room_members(
+  room_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  owner INTEGER NOT NULL DEFAULT 0,
+  read_upto INTEGER NOT NULL DEFAULT 0,
+  since INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(room_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS room_members_by_account ON room_members(account_id);
+CREATE TABLE IF NOT EXISTS room_invites(
+  room_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  PRIMARY KEY(room_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS room_invites_by_account ON room_invites(account_id);
+-- One row per room message, whatever the number of members: each member's
+-- read position says what it has seen.
+CREATE TABLE IF NOT EXISTS room_messages(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id INTEGER NOT NULL,
+  sender_id INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  body TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS room_messages_by_room ON room_messages(room_id, id);
+-- Private messages kept for history, each pair once: low_id < high_id.
+CREATE TABLE IF NOT EXISTS private_history(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  low_id INTEGER NOT NULL,
+  high_id INTEGER NOT NULL,
+  sender_id INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  body TEXT NOT NULL,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS private_history_by_pair ON private_history(low_id, high_id, id);
+CREATE INDEX IF NOT EXISTS private_history_by_time ON private_history(sent_at);
 )sql";
 
-std::int64_t to_seconds(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-core::TimePoint from_seconds(std::int64_t s) { return core::TimePoint{std::chrono::seconds(s)}; }
+using sqlite::from_seconds;
+using sqlite::to_seconds;
 
 // A failure of the storage itself, not of one job's own doing.
 bool storage_error(int code) { return (code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR; }
@@ -104,6 +153,8 @@ SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch)
   db_.exec("PRAGMA temp_store=MEMORY");
   db_.exec(kSchema);
   sqlite::upgrade_schema(db_, path);
+  last_room_id_ = sqlite::highest_room_id(db_);
+  last_room_message_id_ = sqlite::highest_room_message_id(db_);
   thread_ = std::thread([this] { worker(); });
 }
 
@@ -121,8 +172,13 @@ std::uint64_t SqliteStore::commits() const {
   return commits_;
 }
 
+std::uint64_t SqliteStore::rows_written() const {
+  std::lock_guard lock(mutex_);
+  return rows_written_;
+}
+
 template <class T, class Work>
-void SqliteStore::submit(Work work, Callback<T> done) {
+SqliteStore::Job SqliteStore::make_job(Work work, Callback<T> done) {
   auto out = std::make_shared<std::optional<T>>();
   Job job;
   job.run = [out, work = std::move(work)](sqlite::Database& db) mutable { out->emplace(work(db)); };
@@ -133,11 +189,29 @@ void SqliteStore::submit(Work work, Callback<T> done) {
     else
       done(Result<T>(std::move(**out)));
   };
+  return job;
+}
+
+template <class T, class Work>
+void SqliteStore::submit(Work work, Callback<T> done) {
+  Job job = make_job<T>(std::move(work), std::move(done));
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
   }
   wake_.notify_one();
+}
+
+template <class Make>
+std::int64_t SqliteStore::submit_numbered(std::int64_t& last, Make make) {
+  std::int64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = ++last;
+    queue_.push_back(make(id));
+  }
+  wake_.notify_one();
+  return id;
 }
 
 template <class T, class Work>
@@ -172,14 +246,15 @@ void SqliteStore::worker() {
 void SqliteStore::run_batch(std::deque<Job>& batch) {
   auto started = std::chrono::steady_clock::now();
   std::vector<std::optional<std::string>> errors(batch.size());
-  auto batch_error = run_transaction(batch, 0, batch.size(), errors);
+  std::int64_t written = 0;
+  auto batch_error = run_transaction(batch, 0, batch.size(), errors, written);
   if (batch_error && batch.size() > 1) {
     // A commit that failed (disk full, I/O error) must not fail the reads
     // and writes that merely shared its transaction: each job runs again
     // alone and gets its own verdict.
     for (std::size_t i = 0; i < batch.size(); ++i) {
       errors[i].reset();
-      if (auto error = run_transaction(batch, i, i + 1, errors)) errors[i] = std::move(error);
+      if (auto error = run_transaction(batch, i, i + 1, errors, written)) errors[i] = std::move(error);
     }
   } else if (batch_error) {
     errors[0] = std::move(batch_error);
@@ -187,6 +262,7 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
   {
     std::lock_guard lock(mutex_);
     ++commits_;
+    rows_written_ += static_cast<std::uint64_t>(written);
   }
   auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
   metrics::add(metrics::Figure::store_commits);
@@ -194,21 +270,26 @@ void SqliteStore::run_batch(std::deque<Job>& batch) {
   metrics::add(metrics::commit_bucket(latency));
   auto failed = std::count_if(errors.begin(), errors.end(), [](const auto& e) { return e.has_value(); });
   if (failed > 0) metrics::add(metrics::Figure::store_failures, failed);
+  if (written > 0) metrics::add(metrics::Figure::store_rows_written, written);
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(errors[i] ? &*errors[i] : nullptr);
 }
 
 std::optional<std::string> SqliteStore::run_transaction(std::deque<Job>& batch, std::size_t first, std::size_t last,
-                                                        std::vector<std::optional<std::string>>& errors) {
+                                                        std::vector<std::optional<std::string>>& errors,
+                                                        std::int64_t& written) {
   auto changes_before = sqlite3_total_changes64(db_.handle());
+  std::int64_t kept = 0;  // rows changed by jobs that did not roll back
   bool storage_failed = false;
   std::optional<std::string> error;
   try {
     db_.exec("BEGIN IMMEDIATE");
     for (std::size_t i = first; i < last; ++i) {
       db_.exec("SAVEPOINT job");
+      auto job_before = sqlite3_total_changes64(db_.handle());
       try {
         batch[i].run(db_);
         db_.exec("RELEASE job");
+        kept += sqlite3_total_changes64(db_.handle()) - job_before;
       } catch (const std::exception& e) {
         errors[i] = e.what();
         storage_failed = storage_failed || storage_error(sqlite3_extended_errcode(db_.handle()));
@@ -217,6 +298,7 @@ std::optional<std::string> SqliteStore::run_transaction(std::deque<Job>& batch, 
       }
     }
     db_.exec("COMMIT");
+    written += kept;
   } catch (const std::exception& e) {
     error = e.what();
     storage_failed = true;
@@ -301,6 +383,7 @@ void SqliteStore::delete_account(AccountId id) {
   call<Done>([id](sqlite::Database& db) {
     db.prepare("DELETE FROM messages WHERE recipient_id = ?1").bind(1, id).run();
     db.prepare("DELETE FROM broadcast_seen WHERE account_id = ?1").bind(1, id).run();
+    sqlite::forget_member(db, id);
     db.prepare("DELETE FROM accounts WHERE id = ?1").bind(1, id).run();
     db.prepare(
           "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -465,6 +548,146 @@ void SqliteStore::probe(Callback<Probe> done) {
         return probe;
       },
       std::move(done));
+}
+
+RoomsSnapshot SqliteStore::load_rooms() {
+  return call<RoomsSnapshot>([](sqlite::Database& db) { return sqlite::load_rooms(db); });
+}
+
+RoomId SqliteStore::create_room(std::string name, AccountId owner, core::TimePoint created, MessageId read_upto,
+                                Callback<Done> done) {
+  return submit_numbered(last_room_id_, [&](RoomId id) {
+    return make_job<Done>(
+        [id, name = std::move(name), owner, created, read_upto](sqlite::Database& db) {
+          sqlite::insert_room(db, id, name, owner, created, read_upto);
+          return Done{};
+        },
+        std::move(done));
+  });
+}
+
+void SqliteStore::delete_room(RoomId room, Callback<Done> done) {
+  submit<Done>(
+      [room](sqlite::Database& db) {
+        sqlite::delete_room(db, room);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_topic(RoomId room, std::string topic, Callback<Done> done) {
+  submit<Done>(
+      [room, topic = std::move(topic)](sqlite::Database& db) {
+        sqlite::set_topic(db, room, topic);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_invite_only(RoomId room, bool invite_only, Callback<Done> done) {
+  submit<Done>(
+      [room, invite_only](sqlite::Database& db) {
+        sqlite::set_invite_only(db, room, invite_only);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::add_member(RoomId room, AccountId account, bool owner, MessageId read_upto, std::int64_t since,
+                             Callback<Done> done) {
+  submit<Done>(
+      [room, account, owner, read_upto, since](sqlite::Database& db) {
+        sqlite::add_member(db, room, account, owner, read_upto, since);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_owner(RoomId room, AccountId account, bool owner, Callback<Done> done) {
+  submit<Done>(
+      [room, account, owner](sqlite::Database& db) {
+        sqlite::set_owner(db, room, account, owner);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::remove_member(RoomId room, AccountId account, Callback<Done> done) {
+  submit<Done>(
+      [room, account](sqlite::Database& db) {
+        sqlite::remove_member(db, room, account);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::add_invite(RoomId room, AccountId account, std::string by, Callback<Done> done) {
+  submit<Done>(
+      [room, account, by = std::move(by)](sqlite::Database& db) {
+        sqlite::add_invite(db, room, account, by);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::remove_invite(RoomId room, AccountId account, Callback<Done> done) {
+  submit<Done>(
+      [room, account](sqlite::Database& db) {
+        sqlite::remove_invite(db, room, account);
+        return Done{};
+      },
+      std::move(done));
+}
+
+MessageId SqliteStore::save_room_message(RoomId room, AccountId sender, core::ChatMessage message,
+                                         Callback<Done> done) {
+  return submit_numbered(last_room_message_id_, [&](MessageId id) {
+    return make_job<Done>(
+        [id, room, sender, message = std::move(message)](sqlite::Database& db) {
+          sqlite::insert_room_message(db, id, room, sender, message);
+          return Done{};
+        },
+        std::move(done));
+  });
+}
+
+void SqliteStore::set_read_positions(AccountId account, std::vector<std::pair<RoomId, MessageId>> positions,
+                                     Callback<Done> done) {
+  submit<Done>(
+      [account, positions = std::move(positions)](sqlite::Database& db) {
+        sqlite::set_read_positions(db, account, positions);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::fetch_unread(std::vector<UnreadQuery> queries, std::size_t limit,
+                               Callback<std::vector<UnreadRoom>> done) {
+  submit<std::vector<UnreadRoom>>(
+      [queries = std::move(queries), limit](sqlite::Database& db) { return sqlite::fetch_unread(db, queries, limit); },
+      std::move(done));
+}
+
+void SqliteStore::save_private_history(AccountId sender, AccountId recipient, core::ChatMessage message,
+                                       Callback<Done> done) {
+  submit<Done>(
+      [sender, recipient, message = std::move(message)](sqlite::Database& db) {
+        sqlite::insert_private_history(db, sender, recipient, message);
+        return Done{};
+      },
+      std::move(done));
+}
+
+void SqliteStore::fetch_history(Conversation conversation, MessageId before, std::size_t limit,
+                                Callback<HistoryPage> done) {
+  submit<HistoryPage>([conversation, before,
+                       limit](sqlite::Database& db) { return sqlite::fetch_history(db, conversation, before, limit); },
+                      std::move(done));
+}
+
+void SqliteStore::sweep_history(RetentionSweep sweep, Callback<SweepStats> done) {
+  submit<SweepStats>([sweep = std::move(sweep)](sqlite::Database& db) { return sqlite::sweep_history(db, sweep); },
+                     std::move(done));
 }
 
 }  // namespace parley::store
