@@ -49,6 +49,8 @@ Response refusal(const std::string& command, const core::RoomReply& r, std::stri
       return refused(target + " is already invited to " + r.room);
     case RoomStatus::too_long:
       return refused(fmt::format("the topic is longer than {} characters; it was not set", core::kTopicMax));
+    case RoomStatus::too_many_invites:
+      return refused(fmt::format("{} has too many pending invitations (limit {})", r.room, core::kInvitesPerRoom));
     // What only a user acting for itself meets.
     case RoomStatus::not_member:
     case RoomStatus::not_owner:
