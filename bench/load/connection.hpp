@@ -18,8 +18,9 @@ enum class State : std::uint8_t {
   connecting,    // non-blocking connect in progress
   login,         // TCP up, logging in
   held,          // login scenario: waiting at the login prompt for the release
-  wait_channel,  // IRC: logged in, waiting for the channel to be set up by the first client
-  joining,       // IRC: JOIN sent
+  wait_channel,  // logged in, waiting for the first client to set up the channel or room
+  joining,       // IRC JOIN or classic join sent
+  leaving,       // classic room member: logged out after joining, waiting for the server to close
   ready,         // logged in (and joined): counted as set up
   closed,
 };

@@ -20,7 +20,9 @@ Driver::Driver(const Options& opt, Protocol& protocol, Scenario& scenario) : opt
   run_.threads = std::max(1u, std::min<unsigned>(opt.threads, groups));
   run_.spread_sources = run_.clients > opt.per_source;
   run_.hold_logins = opt.scenario == ScenarioKind::login;
-  run_.needs_channel = opt.scenario == ScenarioKind::fanout && opt.protocol == ProtocolKind::irc;
+  const bool room = !opt.room.empty();
+  run_.needs_channel = opt.scenario == ScenarioKind::fanout && (opt.protocol == ProtocolKind::irc || room);
+  run_.leave_after_join = room;
   run_.target.sin_family = AF_INET;
   run_.target.sin_port = htons(opt.port);
   if (inet_pton(AF_INET, opt.host.c_str(), &run_.target.sin_addr) != 1) {
@@ -71,6 +73,7 @@ Totals Driver::totals() const {
     t.gaps += c.gaps.load(r);
     t.in_window += c.in_window.load(r);
     t.acks += c.acks.load(r);
+    t.members += c.members.load(r);
     t.foreign += c.foreign.load(r);
     t.last_ready = std::max(t.last_ready, c.last_ready.load(r));
     t.last_delivery = std::max(t.last_delivery, c.last_delivery.load(r));
@@ -89,7 +92,7 @@ void Driver::setup_failure(const std::string& why) {
   std::exit(1);
 }
 
-SetupResult Driver::setup(const std::vector<std::uint32_t>& indices, const std::string& what) {
+SetupResult Driver::setup(const std::vector<std::uint32_t>& indices, const std::string& what, bool members) {
   if (!started_) start();
   std::vector<std::vector<std::uint32_t>> share(workers_.size());
   for (auto i : indices) share[run_.owner(i)].push_back(i);
@@ -102,19 +105,24 @@ SetupResult Driver::setup(const std::vector<std::uint32_t>& indices, const std::
   }
   const bool held = run_.hold_logins;
   const std::uint64_t want = indices.size();
-  auto done = [&](const Totals& t) { return held ? t.held - before.held >= want : t.ready - before.ready >= want; };
+  auto reached = [&](const Totals& t) {
+    return members ? t.members - before.members : held ? t.held - before.held : t.ready - before.ready;
+  };
+  auto done = [&](const Totals& t) { return reached(t) >= want; };
   in_setup_ = true;
   bool ok = wait_until(done, start + seconds_ns(opt_.setup_timeout), what);
   in_setup_ = false;
   if (!ok) {
     auto t = totals();
-    setup_failure("only " + std::to_string(held ? t.held - before.held : t.ready - before.ready) + " of " +
-                  std::to_string(want) + " clients " + (held ? "reached the login prompt" : "logged in") +
+    setup_failure("only " + std::to_string(reached(t)) + " of " + std::to_string(want) + " clients " +
+                  (members ? "joined " + opt_.room + " and logged out"
+                   : held  ? "reached the login prompt"
+                           : "logged in") +
                   " within --timeout " + std::to_string(static_cast<int>(opt_.setup_timeout)) + " s (" +
                   std::to_string(t.connected - before.connected) + " connected)");
   }
   auto t = totals();
-  Ns end = held ? now_ns() : std::max(t.last_ready, start);
+  Ns end = held || members ? now_ns() : std::max(t.last_ready, start);
   return SetupResult{static_cast<std::uint32_t>(want), to_seconds(end - start)};
 }
 
@@ -160,13 +168,17 @@ void Driver::progress(const std::string& phase, bool final_line) {
   last_delivered_ = t.delivered;
   last_sent_ = t.sent;
   last_acks_ = t.acks;
+  const bool ready_is_members = run_.leave_after_join && t.members < run_.clients;
   char line[256];
   std::snprintf(line, sizeof line,
-                "[%6.1fs] %-14s connected %llu, ready %llu/%u | sent %.0f/s, delivered %.0f/s, acks %.0f/s | "
+                "[%6.1fs] %-14s connected %llu, %s %llu/%u | sent %.0f/s, delivered %.0f/s, acks %.0f/s | "
                 "errors %llu",
                 to_seconds(now - run_start_), phase.c_str(), static_cast<unsigned long long>(t.connected),
-                static_cast<unsigned long long>(run_.hold_logins ? t.held + t.ready : t.ready), run_.clients, sent,
-                delivered, acks, static_cast<unsigned long long>(t.errors + t.disconnects));
+                ready_is_members ? "members" : "ready",
+                static_cast<unsigned long long>(ready_is_members   ? t.members
+                                                : run_.hold_logins ? t.held + t.ready
+                                                                   : t.ready),
+                run_.clients, sent, delivered, acks, static_cast<unsigned long long>(t.errors + t.disconnects));
   if (tty_)
     std::fprintf(stderr, "\r\033[K%s", line);
   else

@@ -23,7 +23,7 @@ class Report;
 struct Totals {
   std::uint64_t connected = 0, ready = 0, held = 0, failed = 0, disconnects = 0, errors = 0;
   std::uint64_t sent = 0, sent_window = 0, not_sent = 0, delivered = 0, unique = 0, duplicates = 0, gaps = 0;
-  std::uint64_t in_window = 0, acks = 0, foreign = 0;
+  std::uint64_t in_window = 0, acks = 0, members = 0, foreign = 0;
   Ns last_ready = 0, last_delivery = 0, last_ack = 0;
 };
 
@@ -60,9 +60,10 @@ class Driver {
 
   // Connects the given connections (global indices) and logs them in, at most
   // --concurrency at once; returns once every one is ready (or held at the
-  // login prompt, in the login scenario). Exits the program with a setup
-  // failure on any refusal or after --timeout.
-  SetupResult setup(const std::vector<std::uint32_t>& indices, const std::string& what);
+  // login prompt, in the login scenario; or, with members, has joined the
+  // room and been logged out again). Exits the program with a setup failure
+  // on any refusal or after --timeout.
+  SetupResult setup(const std::vector<std::uint32_t>& indices, const std::string& what, bool members = false);
 
   // Sleeps until t, printing progress.
   void sleep_until(Ns t, const std::string& phase);

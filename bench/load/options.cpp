@@ -11,6 +11,8 @@
 #include <string_view>
 #include <thread>
 
+#include "metrics_scrape.hpp"
+
 namespace parley_load {
 
 namespace {
@@ -24,7 +26,8 @@ Scenarios:
   idle      log in --clients N, report server memory per connection (needs --server-pid), hold --hold s
   private   --pairs P sender->receiver pairs, each keeping --inflight K messages in flight (closed loop)
   light     --pairs P pairs each sending --rate R msg/s (open loop), latency at light load
-  fanout    --clients N logged in, --senders S broadcast --rate R msg/s in total; IRC: to one channel
+  fanout    --clients N logged in, --senders S broadcast --rate R msg/s in total; IRC: to one channel;
+            classic with --room: to one room every client is a member of
   login     --clients N connect, then all log in at the same moment; logins/s and login latency
   offline   classic only: --pairs P senders send --messages M each to offline receivers, which then log in
 
@@ -59,6 +62,11 @@ Load generator:
   --password-irc PW      IRC: send PASS PW before NICK/USER
   --irc-auditorium       IRC: the first joiner sets MODE <channel> +u before the others join
   --channel NAME         IRC channel for fanout (default #bench)
+  --room NAME            classic fanout: every client joins room NAME (each on a connection of its own
+                         first, then logged out, so the joins are not seen by everyone), logs in again,
+                         and the senders send 'message NAME <text>' instead of 'broadcast message'
+  --metrics ADDR:PORT    classic fanout with --room: scrape http://ADDR:PORT/metrics (parleyd --metrics)
+                         before and after the traffic, and report the store's rows per room message
 
 Output:
   --json FILE            every figure as JSON
@@ -92,6 +100,17 @@ double parse_seconds(std::string_view name, std::string_view text, double lo = 0
     bad(std::string(name) + " takes a number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not '" +
         std::string(text) + "'");
   return value;
+}
+
+// parleyd's room names (docs/PROTOCOL.md, "Rooms").
+bool is_room_name(std::string_view name) {
+  if (name.size() < 2 || name.size() > 33 || name[0] != '#') return false;
+  for (char c : name.substr(1)) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
 }
 
 unsigned usable_cpus() {
@@ -185,6 +204,8 @@ Options parse_options(int argc, char** argv) {
       {"--password", [&](std::string_view v) { o.password = std::string(v); }},
       {"--password-irc", [&](std::string_view v) { o.irc_password = std::string(v); }},
       {"--channel", [&](std::string_view v) { o.channel = std::string(v); }},
+      {"--room", [&](std::string_view v) { o.room = std::string(v); }},
+      {"--metrics", [&](std::string_view v) { o.metrics = std::string(v); }},
       {"--server-pid", [&](std::string_view v) { o.server_pid = parse_int<int>("--server-pid", v, 1, 1 << 30); }},
       {"--json", [&](std::string_view v) { o.json_path = std::string(v); }},
       {"--write-users", [&](std::string_view v) { o.write_users = std::string(v); }},
@@ -232,6 +253,16 @@ Options parse_options(int argc, char** argv) {
   if (o.scenario == ScenarioKind::fanout && o.clients < 2) bad("fanout needs at least 2 clients");
   if (o.protocol == ProtocolKind::irc && o.size > 400) bad("--size is at most 400 for IRC (512-byte lines)");
   if (o.channel.empty() || (o.channel[0] != '#' && o.channel[0] != '&')) bad("--channel must start with #");
+  if (!o.room.empty()) {
+    if (o.protocol != ProtocolKind::classic || o.scenario != ScenarioKind::fanout)
+      bad("--room is for the classic fanout scenario (IRC uses --channel)");
+    if (!is_room_name(o.room))
+      bad("--room is '#' followed by 1 to 32 letters, digits, '.', '_' or '-', not '" + o.room + "'");
+  }
+  if (!o.metrics.empty()) {
+    if (o.room.empty()) bad("--metrics goes with --room (it reports the store's rows per room message)");
+    if (!parse_address(o.metrics)) bad("--metrics takes an IPv4 ADDR:PORT, not '" + o.metrics + "'");
+  }
   if (o.threads == 0) o.threads = usable_cpus();
   return o;
 }

@@ -33,6 +33,8 @@ struct Options {
   std::string irc_password;
   bool irc_auditorium = false;
   std::string channel = "#bench";
+  std::string room;     // classic fan-out: every client is a member of this room; empty: broadcast
+  std::string metrics;  // ADDR:PORT of the server's /metrics, scraped around the traffic
   int server_pid = 0;
   std::string json_path;
   std::string write_users;

@@ -28,10 +28,15 @@ class Protocol {
   // incomplete line, kept for the next read).
   virtual std::size_t consume(Worker& w, Connection& c, std::string_view data) = 0;
   virtual void append_private(std::string& out, std::uint32_t to_index, const Payload& p) = 0;
+  // A fan-out message: a broadcast, or to the channel (IRC) or room (classic with --room).
   virtual void append_broadcast(std::string& out, const Payload& p) = 0;
-  // IRC only: join the benchmark channel; set it to auditorium mode (+u).
+  // Join the benchmark channel (IRC) or room (classic); the worker hears of
+  // it through joined().
   virtual void join_channel(Worker& w, Connection& c) = 0;
+  // IRC only: set the channel to auditorium mode (+u).
   virtual void set_auditorium(Worker& w, Connection& c) = 0;
+  // Log out; the server closes the connection.
+  virtual void log_out(Worker& w, Connection& c) = 0;
 };
 
 std::unique_ptr<Protocol> make_protocol(const Options& opt);

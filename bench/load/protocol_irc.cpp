@@ -73,6 +73,8 @@ class Irc final : public Protocol {
 
   void set_auditorium(Worker& w, Connection& c) override { w.send(c, "MODE " + opt_.channel + " +u\r\n"); }
 
+  void log_out(Worker& w, Connection& c) override { w.send(c, "QUIT\r\n"); }
+
  private:
   void register_user(Worker& w, Connection& c) {
     auto name = user_name(c.index);

@@ -1,8 +1,14 @@
-// fanout: every client logged in (IRC: in one channel); --senders broadcast
-// --rate messages a second in total, open loop, and every other client must
-// get every message. Asked deliveries/s is rate x (clients - 1).
+// fanout: every client logged in (IRC: in one channel; classic with --room:
+// members of one room); --senders broadcast --rate messages a second in
+// total, open loop, and every other client must get every message. Asked
+// deliveries/s is rate x (clients - 1). With --room and --metrics, the
+// server's count of store rows written around the traffic gives the rows
+// per room message.
 #include <algorithm>
+#include <optional>
+#include <thread>
 
+#include "metrics_scrape.hpp"
 #include "protocol.hpp"
 #include "report.hpp"
 #include "scenario.hpp"
@@ -13,6 +19,46 @@ namespace parley_load {
 namespace {
 
 constexpr std::size_t kMaxBacklog = 4 << 20;
+constexpr std::string_view kRowsWritten = "parley_store_rows_written_total";
+constexpr std::string_view kMessagesIn = "parley_messages_in_total";
+constexpr double kScrapeTimeout = 10;
+
+// What the server counted, from one scrape of /metrics.
+struct ServerCounts {
+  std::optional<double> rows;           // rows its store wrote
+  std::optional<double> room_messages;  // room messages it took in
+  std::string error;
+};
+
+ServerCounts read_counts(const sockaddr_in& where) {
+  ServerCounts out;
+  auto page = scrape_metrics(where, kScrapeTimeout);
+  if (!page.ok()) {
+    out.error = page.error;
+    return out;
+  }
+  out.rows = metric_sum(page.body, kRowsWritten);
+  out.room_messages = metric_sum(page.body, kMessagesIn, "kind=\"room\"");
+  if (!out.rows) out.error = "the page has no " + std::string(kRowsWritten);
+  return out;
+}
+
+// Before the traffic: rows still being written for the logins and joins
+// would be counted against the messages, so wait (a little) until the
+// count stands still.
+ServerCounts read_settled_counts(const sockaddr_in& where, bool& settled) {
+  auto last = read_counts(where);
+  settled = false;
+  for (int i = 0; i < 20 && last.error.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto next = read_counts(where);
+    if (!next.error.empty()) return next;
+    settled = next.rows == last.rows;
+    last = next;
+    if (settled) break;
+  }
+  return last;
+}
 
 class Fanout final : public Scenario {
  public:
@@ -66,23 +112,45 @@ class Fanout final : public Scenario {
   }
 
   void run(Driver& driver, Report& report) override {
+    const bool room = !opt_.room.empty();
     std::vector<std::uint32_t> all(opt_.clients);
     for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    SetupResult joins;
+    if (room) {
+      joins = driver.setup(all, "joining " + opt_.room, true);
+      driver.run().needs_channel.store(false, std::memory_order_release);  // members now: just log in
+    }
     auto setup = driver.setup(all, opt_.protocol == ProtocolKind::irc ? "logging in/joining" : "logging in");
+    std::optional<sockaddr_in> metrics;
+    if (!opt_.metrics.empty()) metrics = parse_address(opt_.metrics);
+    bool settled = false;
+    ServerCounts before, after;
+    if (metrics) before = read_settled_counts(*metrics, settled);
     CpuWindow cpu;
     auto sched = run_window(driver, window_, cpu);
     driver.sleep_until(now_ns() + 20'000'000, "stopping");
     const std::uint64_t receivers = opt_.clients - 1;
-    auto expected = driver.totals().sent * receivers;
-    driver.wait_until([expected](const Totals& t) { return t.unique >= expected; }, sched.end + seconds_ns(opt_.drain),
-                      "draining");
+    const auto sent = driver.totals().sent;
+    auto expected = sent * receivers;
+    // A room message is acknowledged once stored: wait for those too, so the
+    // rows it cost are counted.
+    driver.wait_until([=](const Totals& t) { return t.unique >= expected && (!room || t.acks >= sent); },
+                      sched.end + seconds_ns(opt_.drain), "draining");
     auto t = driver.totals();
+    if (metrics && before.error.empty()) after = read_counts(*metrics);
     double drained_s = to_seconds(std::max(t.last_delivery, sched.end) - sched.end);
     driver.finish();
 
     driver.report_run(report, opt_.protocol == ProtocolKind::irc
                                   ? "channel " + opt_.channel + (opt_.irc_auditorium ? " (+u)" : "")
-                                  : std::string());
+                              : room ? "room " + opt_.room
+                                     : std::string());
+    if (room) {
+      auto& m = report.section("room", "room " + opt_.room);
+      m.count("members", "members", joins.count);
+      m.add("join_s", "time for everyone to join", joins.seconds, "s", 2);
+      m.add("joins_per_s", "joins", ratio(joins.count, joins.seconds), "/s");
+    }
     driver.report_setup(report, setup);
     double window_s = to_seconds(sched.end - sched.start);
     auto& s = report.section("throughput", "deliveries");
@@ -103,11 +171,41 @@ class Fanout final : public Scenario {
     if (latency.count() < t.sent_window * receivers)
       report.note("latency describes only the deliveries that arrived before the drain limit");
     driver.report_cpu(report, cpu, static_cast<double>(t.in_window), "delivery");
+    if (room) report_store(report, t, metrics.has_value(), before, after, settled);
     auto want = t.sent * receivers;
     driver.report_correctness(report, t, want > t.unique ? want - t.unique : 0);
   }
 
  private:
+  // Rows the store wrote from just before the first message to the last
+  // acknowledgement, per room message sent: about 1 when a message is one
+  // row whatever the room's size.
+  void report_store(Report& report, const Totals& t, bool scraped, const ServerCounts& before,
+                    const ServerCounts& after, bool settled) const {
+    auto& s = report.section("store", "store (the server's /metrics, before and after the traffic)");
+    s.count("room_messages", "room messages sent", t.sent);
+    s.count("acknowledged", "acknowledged as stored", t.acks);
+    if (t.acks < t.sent)
+      report.note(std::to_string(t.sent - t.acks) + " room messages were not acknowledged within the drain limit");
+    const std::string& error = before.error.empty() ? after.error : before.error;
+    if (!scraped || !error.empty() || !before.rows || !after.rows) {
+      s.add("rows_per_message", "rows written per room message", Value{}, scraped ? "" : "(no --metrics)");
+      if (scraped) report.note("could not read http://" + opt_.metrics + "/metrics: " + error);
+      return;
+    }
+    double rows = *after.rows - *before.rows;
+    s.add("rows_written", "rows written", rows, "", 0);
+    // Per message the server took in over the same stretch: when it falls
+    // behind, messages sent are not all stored yet.
+    double messages = static_cast<double>(t.acks);
+    if (before.room_messages && after.room_messages) {
+      messages = *after.room_messages - *before.room_messages;
+      s.add("server_room_messages", "room messages the server took in", messages, "", 0);
+    }
+    s.add("rows_per_message", "rows written per room message", messages > 0 ? Value{rows / messages} : Value{}, "", 3);
+    if (!settled) report.note("the store was still writing rows before the traffic: rows per message may be high");
+  }
+
   const Options& opt_;
   Window window_;
   std::vector<std::vector<std::uint32_t>> senders_;

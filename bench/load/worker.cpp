@@ -124,10 +124,10 @@ void Worker::handle(std::uint64_t key, std::uint32_t events) {
     return;
   }
   auto& c = conns_[static_cast<std::size_t>(key)];
-  if (c.state == State::closed) return;
+  if (c.state == State::closed || c.fd < 0) return;
   if (c.state == State::connecting) return finish_connect(c);
   if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(c);
-  if (c.state != State::closed && (events & EPOLLOUT)) flush(c);
+  if (c.fd >= 0 && c.state != State::closed && (events & EPOLLOUT)) flush(c);
 }
 
 void Worker::queue_connect(std::uint32_t index) { to_connect_.push_back(index); }
@@ -232,7 +232,7 @@ void Worker::flush_dirty() {
   for (std::size_t i = 0; i < dirty_.size(); ++i) {
     auto& c = conns_[dirty_[i]];
     c.dirty = false;
-    if (c.state != State::closed && c.state != State::connecting) flush(c);
+    if (c.fd >= 0 && c.state != State::closed && c.state != State::connecting) flush(c);
   }
   dirty_.clear();
 }
@@ -261,6 +261,7 @@ void Worker::flush(Connection& c) {
 
 void Worker::lost(Connection& c, const std::string& why) {
   if (c.state == State::closed) return;
+  if (c.state == State::leaving) return member_left(c);
   if (c.state == State::ready) {
     bump(counters.disconnects);
     run_.sample_error(user_name(c.index) + " disconnected: " + why);
@@ -309,7 +310,7 @@ void Worker::release_held() {
 
 void Worker::logged_in(Connection& c) {
   login_latency.record(now_ - c.started);
-  if (!run_.needs_channel) return become_ready(c);
+  if (!run_.needs_channel.load(std::memory_order_acquire)) return become_ready(c);
   if (c.index == 0) {
     c.state = State::joining;
     return run_.protocol.join_channel(*this, c);
@@ -319,8 +320,13 @@ void Worker::logged_in(Connection& c) {
 }
 
 void Worker::joined(Connection& c) {
-  if (c.index == 0 && run_.opt.irc_auditorium) return run_.protocol.set_auditorium(*this, c);
+  if (c.index == 0 && run_.opt.irc_auditorium && run_.opt.protocol == ProtocolKind::irc)
+    return run_.protocol.set_auditorium(*this, c);
   if (c.index == 0) run_.channel_ready.store(true, std::memory_order_release);
+  if (run_.leave_after_join) {
+    c.state = State::leaving;
+    return run_.protocol.log_out(*this, c);
+  }
   become_ready(c);
 }
 
@@ -341,6 +347,16 @@ void Worker::become_ready(Connection& c) {
   run_.scenario.on_ready(*this, c);
 }
 
+// The server closed a member's connection after its logout: the connection
+// is fresh again for the login that follows.
+void Worker::member_left(Connection& c) {
+  close(c);
+  c.state = State::pending;
+  c.step = 0;
+  c.in.clear();
+  bump(counters.members);
+}
+
 void Worker::setup_failed(Connection& c, std::string_view why) {
   bump(counters.failed);
   run_.fail(user_name(c.index) + ": " + std::string(why));
@@ -354,7 +370,7 @@ void Worker::delivery(Connection& c, std::string_view text, bool offline) {
   run_.scenario.on_delivery(*this, c, *payload, offline);
 }
 
-void Worker::offline_ack(Connection& c) {
+void Worker::stored_ack(Connection& c) {
   bump(counters.acks);
   set_max(counters.last_ack, now_);
   run_.scenario.on_offline_ack(*this, c);

@@ -38,7 +38,8 @@ struct Counters {
   std::atomic<std::uint64_t> duplicates{0};
   std::atomic<std::uint64_t> gaps{0};       // sequence numbers skipped over (lost, as far as order tells)
   std::atomic<std::uint64_t> in_window{0};  // deliveries received inside the measured window
-  std::atomic<std::uint64_t> acks{0};       // offline acknowledgements
+  std::atomic<std::uint64_t> acks{0};       // messages acknowledged as stored (offline, room)
+  std::atomic<std::uint64_t> members{0};    // classic room: joined and logged out again
   std::atomic<std::uint64_t> foreign{0};    // deliveries that are not ours
   std::atomic<std::int64_t> last_ready{0};
   std::atomic<std::int64_t> last_delivery{0};
@@ -89,7 +90,7 @@ class Worker {
   void channel_mode_set(Connection& c);
   void setup_failed(Connection& c, std::string_view why);
   void delivery(Connection& c, std::string_view text, bool offline);
-  void offline_ack(Connection& c);
+  void stored_ack(Connection& c);
   void error_line(Connection& c, std::string_view line);
 
   Counters counters;
@@ -110,6 +111,7 @@ class Worker {
   void lost(Connection& c, const std::string& why);
   void close(Connection& c);
   void become_ready(Connection& c);
+  void member_left(Connection& c);
   void drain_inbox();
 
   unsigned id_;

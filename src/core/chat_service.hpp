@@ -240,20 +240,18 @@ class ChatService {
 
   // Login: the unread messages of `snapshot`, then, once they reached the
   // connection, the acknowledgement that moves the read positions.
-  void fetch_unread(const UnreadSnapshot& snapshot, std::size_t limit,
-                    store::Callback<std::vector<RoomUnread>> done);
+  void fetch_unread(const UnreadSnapshot& snapshot, std::size_t limit, store::Callback<std::vector<RoomUnread>> done);
   void ack_unread(const std::string& user, const UnreadSnapshot& snapshot);
 
   // --- History --------------------------------------------------------------
   // `target` is "#room" (the user must be a member) or another user. On ok,
   // `page` gets the `limit` newest messages before `before` (0: the newest).
-  HistoryReply history(const std::string& user, std::string_view target, store::MessageId before,
-                       std::size_t limit, store::Callback<store::HistoryPage> page);
+  HistoryReply history(const std::string& user, std::string_view target, store::MessageId before, std::size_t limit,
+                       store::Callback<store::HistoryPage> page);
   // Removes what the retention no longer keeps (see ChatSettings).
   void sweep_history(store::Callback<store::SweepStats> done);
   // On reload.
-  void update_room_rules(std::chrono::seconds history_retention, std::size_t max_rooms,
-                         std::size_t max_rooms_per_user);
+  void update_room_rules(std::chrono::seconds history_retention, std::size_t max_rooms, std::size_t max_rooms_per_user);
 
   bool exists(std::string_view user) const;
   // The account exists and is not disabled.

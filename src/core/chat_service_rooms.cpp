@@ -235,8 +235,8 @@ RoomReply ChatService::topic(const std::string& user, std::string_view name) con
   return r;
 }
 
-RoomReply ChatService::invite(const Actor& actor, std::string_view user, std::string_view name,
-                              const Participant* from, store::Callback<store::Done> stored) {
+RoomReply ChatService::invite(const Actor& actor, std::string_view user, std::string_view name, const Participant* from,
+                              store::Callback<store::Done> stored) {
   std::lock_guard lock(mutex_);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
@@ -334,8 +334,8 @@ RoomReply ChatService::hand_over(const Actor& actor, std::string_view user, std:
   return reply(RoomStatus::ok, room->name, target->first);
 }
 
-RoomReply ChatService::set_access(const Actor& actor, std::string_view name, bool invite_only,
-                                  const Participant* from, store::Callback<store::Done> stored) {
+RoomReply ChatService::set_access(const Actor& actor, std::string_view name, bool invite_only, const Participant* from,
+                                  store::Callback<store::Done> stored) {
   std::lock_guard lock(mutex_);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
@@ -438,8 +438,8 @@ MembersReply ChatService::members(const Actor& actor, std::string_view name) con
   }
   for (const auto& [id, m] : room->members) {
     auto account = accounts_.find(m.name);
-    out.members.push_back(
-        {m.name, account == accounts_.end() ? std::string() : account->second.intro, m.owner, online_.count(m.name) > 0});
+    out.members.push_back({m.name, account == accounts_.end() ? std::string() : account->second.intro, m.owner,
+                           online_.count(m.name) > 0});
   }
   sort_by_name(out.members, &MemberInfo::name);
   return out;
@@ -452,17 +452,18 @@ std::size_t ChatService::room_count() const {
 
 void ChatService::fetch_unread(const UnreadSnapshot& snapshot, std::size_t limit,
                                store::Callback<std::vector<RoomUnread>> done) {
-  store_.fetch_unread(snapshot.queries, limit,
-                      [names = snapshot.rooms, done = std::move(done)](store::Result<std::vector<store::UnreadRoom>> r) {
-                        if (!r.ok()) return done(store::Result<std::vector<RoomUnread>>::failure(r.error()));
-                        std::vector<RoomUnread> out;
-                        auto& rooms = r.value();
-                        for (std::size_t i = 0; i < rooms.size() && i < names.size(); ++i) {
-                          if (rooms[i].count == 0) continue;
-                          out.push_back({names[i], rooms[i].count, std::move(rooms[i].messages)});
-                        }
-                        done(std::move(out));
-                      });
+  store_.fetch_unread(
+      snapshot.queries, limit,
+      [names = snapshot.rooms, done = std::move(done)](store::Result<std::vector<store::UnreadRoom>> r) {
+        if (!r.ok()) return done(store::Result<std::vector<RoomUnread>>::failure(r.error()));
+        std::vector<RoomUnread> out;
+        auto& rooms = r.value();
+        for (std::size_t i = 0; i < rooms.size() && i < names.size(); ++i) {
+          if (rooms[i].count == 0) continue;
+          out.push_back({names[i], rooms[i].count, std::move(rooms[i].messages)});
+        }
+        done(std::move(out));
+      });
 }
 
 void ChatService::ack_unread(const std::string& user, const UnreadSnapshot& snapshot) {
@@ -524,6 +525,8 @@ void ChatService::sweep_history(store::Callback<store::SweepStats> done) {
   std::lock_guard lock(mutex_);
   store::RetentionSweep sweep;
   sweep.cutoff = clock_.now() - settings_.history_retention;
+  // Keeping nothing includes what was sent this very second.
+  if (settings_.history_retention.count() == 0) sweep.cutoff += std::chrono::seconds(1);
   for (const auto& [id, room] : rooms_) {
     // A member online that has caught up reads everything as it comes.
     store::MessageId read_by_all = room.last_message;

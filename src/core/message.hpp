@@ -33,9 +33,9 @@ struct ChatMessage {
   std::string text;    // already sanitised
   MessageKind kind = MessageKind::private_message;
   TimePoint sent_at{};
-  std::string room;         // room messages, events and invitations: the room's name
-  std::int64_t id = 0;      // room messages: the store's id, unique in the room
-  std::string target;       // events and invitations: the user acted upon
+  std::string room;     // room messages, events and invitations: the room's name
+  std::int64_t id = 0;  // room messages: the store's id, unique in the room
+  std::string target;   // events and invitations: the user acted upon
   RoomEvent event = RoomEvent::joined;
 };
 

@@ -31,7 +31,7 @@ struct Room {
   std::int64_t next_since = 0;
   std::unordered_map<store::AccountId, RoomMember> members;
   std::unordered_map<store::AccountId, std::string> invites;  // invitee -> who invited
-  LiveSet live;                                              // connections of the members online
+  LiveSet live;                                               // connections of the members online
 };
 
 // Who acts on a room: a user, or the server's operator (parleyctl), who may
@@ -43,15 +43,15 @@ struct Actor {
 };
 
 enum class RoomStatus {
-  ok,               // done; a `stored` callback reports the commit
-  created,          // join made a new room, with the user its owner
-  bad_name,         // not '#' and 1 to 32 letters, digits, '.', '_' or '-'
-  no_such_room,     // or an invite-only room the user is not in (for lookups)
-  not_member,       // the actor is not in the room
-  already_member,   // join: the user is in it; invite: the target is
-  invite_only,      // join without an invitation
-  not_owner,        // the actor may not do this
-  no_such_user,     // the target
+  ok,              // done; a `stored` callback reports the commit
+  created,         // join made a new room, with the user its owner
+  bad_name,        // not '#' and 1 to 32 letters, digits, '.', '_' or '-'
+  no_such_room,    // or an invite-only room the user is not in (for lookups)
+  not_member,      // the actor is not in the room
+  already_member,  // join: the user is in it; invite: the target is
+  invite_only,     // join without an invitation
+  not_owner,       // the actor may not do this
+  no_such_user,    // the target
   target_not_member,
   target_is_owner,  // remove: owners are removed by the operator only; owner: already one
   to_self,          // invite, remove or hand over to oneself
@@ -59,11 +59,11 @@ enum class RoomStatus {
   too_many_joined,  // the user's room limit
   empty_text,       // a room message with nothing left after cleaning
   already_invited,
-  too_long,         // a topic over the limit
-  too_many_invites, // the room's pending invitations
+  too_long,          // a topic over the limit
+  too_many_invites,  // the room's pending invitations
 };
 
-inline constexpr std::size_t kTopicMax = 300;        // characters
+inline constexpr std::size_t kTopicMax = 300;         // characters
 inline constexpr std::size_t kInvitesPerRoom = 1000;  // pending at once
 
 // What an operation answers, with the names as their accounts and rooms
@@ -86,8 +86,8 @@ struct RoomInfo {
 };
 
 struct RoomListing {
-  std::vector<RoomInfo> joined;       // rooms the user is in
-  std::vector<RoomInfo> public_rooms; // public rooms the user is not in
+  std::vector<RoomInfo> joined;        // rooms the user is in
+  std::vector<RoomInfo> public_rooms;  // public rooms the user is not in
   struct Invitation {
     std::string room;
     std::string by;

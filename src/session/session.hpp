@@ -33,8 +33,8 @@ struct Settings {
   std::chrono::seconds idle_timeout{1800};
   std::size_t mailbox_page = 256;
   std::size_t unread_shown = 20;  // per room at login; the rest are counted
-  std::size_t max_held = 4096;  // live messages held during mailbox replay
-  double flood_rate = 10;       // lines per second once the burst is spent; 0: no limit
+  std::size_t max_held = 4096;    // live messages held during mailbox replay
+  double flood_rate = 10;         // lines per second once the burst is spent; 0: no limit
   double flood_burst = 50;
 };
 
@@ -186,7 +186,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   Admission::Pass pass_;
   std::string user_;
   std::unique_ptr<std::vector<core::EnvelopePtr>> held_;  // live messages that came during replay
-  std::unique_ptr<core::UnreadSnapshot> unread_;         // while joining: what is unread in the rooms
+  std::unique_ptr<core::UnreadSnapshot> unread_;          // while joining: what is unread in the rooms
   core::TokenBucket flood_;
   std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // only for clients that were paced
   std::unique_ptr<PendingStore> pending_store_;            // only while the store is busy for us

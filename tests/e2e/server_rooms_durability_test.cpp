@@ -116,6 +116,7 @@ TEST_F(ServerRoomsDurability, RetentionRemovesOldHistoryButNotWhatAMemberHasNotS
     alice->command("message #lobby seen by everyone");
     bob->expect("[#lobby] alice: seen by everyone\n");
     alice->command("message bob old and private");
+    bob->expect("alice: old and private <private message>\n");
     logout(*bob);
     alice->command("message #lobby bob was away");
     server_->stop(SIGTERM);

@@ -145,8 +145,7 @@ TEST_F(ServerRooms, OwnersInvitationsAndTheStringsOfEveryCommand) {
   EXPECT_EQ(alice->command("invite bob"), "Error: usage: invite <user> #room\n" + kPrompt);
   EXPECT_EQ(alice->command("access #x open"), "Error: usage: access #room public|invite-only\n" + kPrompt);
   EXPECT_EQ(alice->command("message #lobby"), "Error: usage: message #room <text>\n" + kPrompt);
-  EXPECT_EQ(alice->command("history"),
-            "Error: usage: history <user>|#room [<n>] | history more\n" + kPrompt);
+  EXPECT_EQ(alice->command("history"), "Error: usage: history <user>|#room [<n>] | history more\n" + kPrompt);
   EXPECT_EQ(alice->command("history bob 501"), "Error: history shows 1 to 500 messages at a time\n" + kPrompt);
   EXPECT_EQ(alice->command("history more"),
             "Error: no history listing to continue; use 'history <user>|#room [<n>]'\n" + kPrompt);
@@ -164,6 +163,7 @@ TEST_F(ServerRooms, HistoryPagesBackAndSurvivesARestart) {
     alice->expect("[#lobby] bob joined the room\n");
     for (int i = 1; i <= 25; ++i) EXPECT_EQ(alice->command("message #lobby m" + std::to_string(i)), kPrompt);
     EXPECT_EQ(alice->command("message bob a private word"), kPrompt);
+    bob->expect("alice: a private word <private message>\n");
     EXPECT_EQ(bob->command("message alice and back"), kPrompt);
     server_->stop(SIGTERM);
   }

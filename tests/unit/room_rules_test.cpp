@@ -46,7 +46,9 @@ class RoomRulesTest : public unit::ChatFixture {
  protected:
   // Waits for the change's commit.
   core::RoomReply done(core::RoomReply r, Waiter<store::Done>& w) {
-    if (r.status == RoomStatus::ok || r.status == RoomStatus::created) EXPECT_TRUE(w.get().ok());
+    if (r.status == RoomStatus::ok || r.status == RoomStatus::created) {
+      EXPECT_TRUE(w.get().ok());
+    }
     return r;
   }
   core::RoomReply join_room(const std::string& user, const std::string& room, const core::Participant* from = nullptr) {
@@ -127,7 +129,7 @@ TEST_F(RoomRulesTest, JoiningANewNameCreatesTheRoomWithItsCreatorAsOwner) {
 }
 
 TEST_F(RoomRulesTest, RoomNamesFollowTheAccountNameRules) {
-  for (std::string bad : {"lobby", "#", "#a b", "#" + std::string(33, 'x'), "#é", "##"})
+  for (const std::string& bad : Strings{"lobby", "#", "#a b", "#" + std::string(33, 'x'), "#é", "##"})
     EXPECT_EQ(chat_->join_room("alice", bad, nullptr, nullptr).status, RoomStatus::bad_name) << bad;
   EXPECT_EQ(join_room("alice", "#" + std::string(32, 'x')).status, RoomStatus::created);
   EXPECT_EQ(join_room("alice", "#a.b_c-9").status, RoomStatus::created);

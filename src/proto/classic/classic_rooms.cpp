@@ -55,9 +55,12 @@ void ClassicSession::after_room_change(const core::RoomReply& r, std::string if_
   if (r.status == RoomStatus::ok || r.status == RoomStatus::created)
     return await_store(std::move(if_stored), std::string(kRoomChangeFailed));
   auto settings = chat().settings();
-  if (r.status == RoomStatus::too_many_rooms) send(room_limit(r.status, settings.max_rooms));
-  else if (r.status == RoomStatus::too_many_joined) send(room_limit(r.status, settings.max_rooms_per_user));
-  else send(room_error(r, user()));
+  if (r.status == RoomStatus::too_many_rooms)
+    send(room_limit(r.status, settings.max_rooms));
+  else if (r.status == RoomStatus::too_many_joined)
+    send(room_limit(r.status, settings.max_rooms_per_user));
+  else
+    send(room_error(r, user()));
   prompt();
 }
 

@@ -155,7 +155,8 @@ namespace {
 void room_lines(std::string& out, const std::vector<core::RoomInfo>& rooms) {
   if (rooms.empty()) out += "(none)\n";
   for (const auto& r : rooms) {
-    fmt::format_to(std::back_inserter(out), "{}   {} members, {} online", r.name, r.members, r.online);
+    fmt::format_to(std::back_inserter(out), "{}   {} member{}, {} online", r.name, r.members, r.members == 1 ? "" : "s",
+                   r.online);
     if (r.invite_only) out += ", invite-only";
     if (r.owner) out += ", owner";
     if (!r.topic.empty()) fmt::format_to(std::back_inserter(out), "   <{}>", r.topic);
