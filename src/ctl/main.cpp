@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/room_name.hpp"
 #include "core/text.hpp"
 #include "core/user_file.hpp"
 #include "ctl/control_client.hpp"
@@ -73,6 +74,10 @@ Target resolve(Options o) {
   return t;
 }
 
+// A room as given: the '#' may be left out, since a shell takes a word
+// starting with '#' for a comment unless it is quoted.
+std::string room_arg(const std::string& room) { return core::looks_like_room(room) ? room : "#" + room; }
+
 int fail(int code, const std::string& message) {
   std::cerr << "parleyctl: " << message << "\n";
   return code;
@@ -115,13 +120,14 @@ int run(const Options& o, Request request) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{
-      "parleyctl: administer parleyd (accounts, who is online, notices, reload, status) through its "
-      "control socket; the user commands also work on the database while parleyd is stopped.",
+      "parleyctl: administer parleyd (accounts, rooms, who is online, notices, reload, status) through its "
+      "control socket; the user and room commands also work on the database while parleyd is stopped.",
       "parleyctl"};
   app.set_version_flag("--version", std::string("parleyctl ") + PARLEY_VERSION);
   app.add_flag("--json", o.json, "Print JSON instead of one item a line");
   app.add_option("--socket", o.socket, "parleyd's control socket (default: parleyd.sock beside the database)");
-  app.add_option("--db", o.db, "The database, for the user commands while parleyd is stopped (default: parley.db)");
+  app.add_option("--db", o.db,
+                 "The database, for the user and room commands while parleyd is stopped (default: parley.db)");
   app.add_option("--config", o.config,
                  "parleyd's TOML file: its db and control-socket are used (default: " PARLEY_DEFAULT_CONFIG
                  " when it exists and neither --db nor --socket is given)");
@@ -150,6 +156,32 @@ int main(int argc, char** argv) {
   auto* reload = app.add_subcommand(
       "reload", "Reload parleyd as SIGHUP does: the config file, the users file, the TLS certificate");
   auto* status = app.add_subcommand("status", "Version, uptime, connections, users online, counters");
+  std::string room;
+  std::string access;
+  auto* rooms = app.add_subcommand("room",
+                                   "Rooms, as their owners may: list, members, topic, remove, owner, handover, "
+                                   "access, invite (ROOM: '#name', the '#' may be left out)")
+                    ->require_subcommand(1);
+  auto* room_list = rooms->add_subcommand("list", "Every room: name, members, online, public/invite-only, topic");
+  auto* room_members = rooms->add_subcommand("members", "A room's members: name, owner/member, online/offline");
+  room_members->add_option("ROOM", room, "The room")->required();
+  auto* room_topic = rooms->add_subcommand("topic", "Set a room's topic; '-' or an empty text clears it");
+  room_topic->add_option("ROOM", room, "The room")->required();
+  room_topic->add_option("TEXT", words, "The topic")->required();
+  auto* room_remove = rooms->add_subcommand("remove", "Remove a member (an owner too) from a room");
+  auto* room_owner = rooms->add_subcommand("owner", "Make a member an owner of a room too");
+  auto* room_handover =
+      rooms->add_subcommand("handover", "Make a member the only owner of a room (the others stay members)");
+  auto* room_invite = rooms->add_subcommand("invite", "Invite a user to a room");
+  for (auto* command : {room_remove, room_owner, room_handover, room_invite}) {
+    command->add_option("NAME", name, "Account name")->required();
+    command->add_option("ROOM", room, "The room")->required();
+  }
+  auto* room_access = rooms->add_subcommand("access", "Make a room public or invite-only");
+  room_access->add_option("ROOM", room, "The room")->required();
+  room_access->add_option("ACCESS", access, "public or invite-only")
+      ->required()
+      ->check(CLI::IsMember({"public", "invite-only"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -185,6 +217,26 @@ int main(int argc, char** argv) {
       request = {"reload", {}};
     } else if (*status) {
       request = {"status", {}};
+    } else if (*room_list) {
+      request = {"room-list", {}};
+    } else if (*room_members) {
+      request = {"room-members", {room_arg(room)}};
+    } else if (*room_topic) {
+      std::string text;
+      for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+      std::string topic(core::trim(core::sanitize_text(text)));
+      // "-" on the wire clears it, as in the classic `topic #room -`.
+      if (topic.empty() && !core::trim(text).empty())
+        return fail(ctl::kUsage, "the topic is empty once control characters are removed (- clears it)");
+      request = {"room-topic", {room_arg(room), topic.empty() ? "-" : topic}};
+    } else if (*room_access) {
+      request = {"room-access", {room_arg(room), access}};
+    } else if (*room_remove || *room_owner || *room_handover || *room_invite) {
+      std::string command = *room_remove     ? "room-remove"
+                            : *room_owner    ? "room-owner"
+                            : *room_handover ? "room-handover"
+                                             : "room-invite";
+      request = {command, {name, room_arg(room)}};
     }
     // Refused here what the server would refuse: a control character, say.
     try {

@@ -13,7 +13,9 @@
 
 namespace parley::ctl {
 
-bool runs_offline(const proto::control::Request& request) { return request.command.rfind("user-", 0) == 0; }
+bool runs_offline(const proto::control::Request& request) {
+  return request.command.rfind("user-", 0) == 0 || request.command.rfind("room-", 0) == 0;
+}
 
 proto::control::Response run_offline(const std::string& db_path, core::HashCost cost,
                                      const proto::control::Request& request) {

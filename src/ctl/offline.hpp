@@ -1,5 +1,5 @@
-// The user commands run on the database itself while parleyd is stopped,
-// under the same lock the server takes, so the two never meet.
+// The user and room commands run on the database itself while parleyd is
+// stopped, under the same lock the server takes, so the two never meet.
 #pragma once
 
 #include <string>
@@ -10,7 +10,7 @@
 
 namespace parley::ctl {
 
-// Only user-add, user-passwd, user-del and user-list.
+// The user-* and room-* commands.
 bool runs_offline(const proto::control::Request& request);
 
 // Throws store::DatabaseInUse when a server holds the database, and

@@ -32,8 +32,8 @@ bool is_number(const std::string& text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// A time, or null for "-" (never).
-void add_time(JsonObject& o, std::string_view key, const std::string& value) {
+// A value, or null for "-" (a time never reached, no topic).
+void add_or_null(JsonObject& o, std::string_view key, const std::string& value) {
   if (value == "-")
     o.add_null(key);
   else
@@ -62,12 +62,42 @@ void print_json(std::ostream& out, const proto::control::Request& request, const
         o.add("address", std::string_view(at(r, 1))).add("since", std::string_view(at(r, 2)));
       } else {
         o.add("manager", std::string_view(at(r, 1))).add("disabled", at(r, 2) == "disabled");
-        add_time(o, "last_seen", at(r, 3));
+        add_or_null(o, "last_seen", at(r, 3));
         o.add("online", at(r, 4) == "online");
       }
       items.push_back(o.str());
     }
     json = json_array(items);
+  } else if (c == "room-list" || c == "room-members") {
+    std::vector<std::string> items;
+    for (const auto& r : rows) {
+      JsonObject o;
+      if (c == "room-list") {
+        o.add("room", std::string_view(at(r, 0)))
+            .add("members", number(at(r, 1)))
+            .add("online", number(at(r, 2)))
+            .add("invite_only", at(r, 3) == "invite-only");
+        add_or_null(o, "topic", at(r, 4));
+      } else {
+        o.add("user", std::string_view(at(r, 0))).add("owner", at(r, 1) == "owner").add("online", at(r, 2) == "online");
+      }
+      items.push_back(o.str());
+    }
+    json = json_array(items);
+  } else if (c.rfind("room-", 0) == 0) {
+    // One row about one room: room-topic and room-access name the room
+    // first, the others the user.
+    Row r = rows.empty() ? Row{} : rows.front();
+    JsonObject o;
+    if (c == "room-topic") {
+      o.add("room", std::string_view(at(r, 0)));
+      add_or_null(o, "topic", at(r, 1));
+    } else if (c == "room-access") {
+      o.add("room", std::string_view(at(r, 0))).add("invite_only", at(r, 1) == "invite-only");
+    } else {
+      o.add("room", std::string_view(at(r, 1))).add("user", std::string_view(at(r, 0)));
+    }
+    json = o.str();
   } else if (c == "reload") {
     // {"changed":[...],"needs_restart":[...],"files":[...],"done":"..."}
     std::vector<std::string> changed, restart, files;

@@ -1,9 +1,11 @@
 // parleyctl against a real parleyd: accounts added, changed and deleted
 // while users are online, the users file and reload, who, kick, notice and
-// status; the same user commands with the server stopped; and a control
-// socket that refuses anyone but the server's user and root.
+// status, rooms as the server administrator; the same user and room
+// commands with the server stopped; and a control socket that refuses
+// anyone but the server's user and root.
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -292,6 +294,135 @@ TEST_F(ServerControl, UserCommandsWorkOnTheDatabaseWhileTheServerIsStopped) {
   auto online = offline({"user", "list"});
   EXPECT_NE(online.out.find("first parleyctl enabled 20"), std::string::npos) << online.out << online.err;
   EXPECT_EQ(online.err, "");
+}
+
+TEST_F(ServerControl, RoomCommandsActAsTheServerAdministrator) {
+  start();
+  auto alice = user("alice", "secret");
+  auto bob = user("bob", "hunter2");
+  EXPECT_EQ(alice->command("join #lobby"), "Created #lobby; you are its owner\n" + kPrompt);
+  EXPECT_EQ(bob->command("join #LOBBY"), "Joined #lobby (2 members)\n" + kPrompt);
+  EXPECT_EQ(alice->expect("\n"), "[#lobby] bob joined the room\n");
+  // What both members see of each change, once parleyctl has its answer.
+  auto both_see = [&](const std::string& line) {
+    EXPECT_EQ(alice->expect("\n"), line);
+    EXPECT_EQ(bob->expect("\n"), line);
+  };
+
+  expect_ok(ctl({"room", "topic", "#lobby", "Release", "day:", "be", "kind"}), "#lobby Release day: be kind\n");
+  both_see("[#lobby] the server administrator set the topic: Release day: be kind\n");
+  EXPECT_FALSE(server_->wait_for_log("control: room topic set room=#lobby by uid=" + std::to_string(getuid()) + " pid=")
+                   .empty());
+  expect_ok(ctl({"room", "list"}), "#lobby 2 2 public Release day: be kind\n");
+  // The '#' may be left out: a shell takes "#lobby" for a comment.
+  expect_ok(ctl({"room", "members", "lobby"}), "alice owner online\nbob member online\n");
+
+  expect_ok(ctl({"room", "owner", "Bob", "lobby"}), "bob #lobby\n");
+  both_see("[#lobby] bob is now an owner\n");
+  expect_ok(ctl({"room", "remove", "bob", "#lobby"}), "bob #lobby\n");
+  both_see("[#lobby] bob was removed by the server administrator\n");
+  EXPECT_FALSE(server_->wait_for_log("control: room member removed room=#lobby user=bob by uid=").empty());
+  EXPECT_EQ(bob->command("message #lobby still here?"), "Error: you are not in #lobby\n" + kPrompt);
+
+  expect_ok(ctl({"room", "access", "lobby", "invite-only"}), "#lobby invite-only\n");
+  EXPECT_EQ(alice->expect("\n"), "[#lobby] the server administrator made the room invite-only\n");
+  EXPECT_EQ(bob->command("join #lobby"), "Error: #lobby is invite-only; an owner must invite you\n" + kPrompt);
+  expect_ok(ctl({"room", "invite", "bob", "lobby"}), "bob #lobby\n");
+  EXPECT_EQ(bob->expect("\n"), "The server administrator invited you to #lobby; type 'join #lobby' to join\n");
+  EXPECT_EQ(bob->command("join #lobby"),
+            "Joined #lobby (2 members)\nTopic of #lobby: Release day: be kind\n" + kPrompt);
+  EXPECT_EQ(alice->expect("\n"), "[#lobby] bob joined the room\n");
+  expect_ok(ctl({"room", "handover", "bob", "lobby"}), "bob #lobby\n");
+  both_see("[#lobby] the server administrator handed ownership to bob\n");
+  expect_ok(ctl({"room", "topic", "lobby", "-"}), "#lobby -\n");
+  both_see("[#lobby] the server administrator cleared the topic\n");
+  EXPECT_EQ(alice->command("members #lobby"), "Members of #lobby:\nalice (online)\nbob (owner, online)\n" + kPrompt);
+
+  expect_ok(ctl({"--json", "room", "list"}),
+            "[{\"room\":\"#lobby\",\"members\":2,\"online\":2,\"invite_only\":true,\"topic\":null}]\n");
+  expect_ok(
+      ctl({"--json", "room", "members", "lobby"}),
+      "[{\"user\":\"alice\",\"owner\":false,\"online\":true},{\"user\":\"bob\",\"owner\":true,\"online\":true}]\n");
+  expect_ok(ctl({"--json", "room", "topic", "lobby", "say \"hi\""}),
+            "{\"room\":\"#lobby\",\"topic\":\"say \\\"hi\\\"\"}\n");
+  both_see("[#lobby] the server administrator set the topic: say \"hi\"\n");
+  expect_ok(ctl({"--json", "room", "access", "lobby", "public"}), "{\"room\":\"#lobby\",\"invite_only\":false}\n");
+  both_see("[#lobby] the server administrator made the room public\n");
+
+  // Refusals: one line, exit 1, nothing changed and nothing logged.
+  auto refused = [&](std::vector<std::string> args, const std::string& err) {
+    auto r = ctl(std::move(args));
+    EXPECT_TRUE(exited_with(r.status, 1)) << r.out << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "parleyctl: " + err + "\n");
+  };
+  refused({"room", "members", "nowhere"}, "no such room: #nowhere");
+  refused({"room", "remove", "carol", "lobby"}, "carol is not a member of #lobby");
+  refused({"room", "owner", "bob", "lobby"}, "bob is already an owner of #lobby");
+  refused({"room", "owner", "zed", "lobby"}, "no such user: zed");
+  refused({"room", "invite", "alice", "lobby"}, "alice is already a member of #lobby");
+  refused({"room", "topic", "lobby", std::string(301, 'x')}, "the topic is longer than 300 characters; it was not set");
+  refused({"room", "topic", "lob!by", "x"},
+          "invalid room name '#lob!by' (use '#' and 1 to 32 letters, digits, '.', '_' or '-')");
+  EXPECT_TRUE(exited_with(ctl({"room", "access", "lobby", "closed"}).status, 2));
+  EXPECT_TRUE(exited_with(ctl({"room", "remove", "bob"}).status, 2));
+  EXPECT_TRUE(exited_with(ctl({"room"}).status, 2));
+  EXPECT_EQ(alice->command("topic #lobby"), "Topic of #lobby: say \"hi\"\n" + kPrompt);
+  EXPECT_EQ(alice->pending(), "");
+  EXPECT_EQ(bob->pending(), "");
+}
+
+TEST_F(ServerControl, RoomCommandsWorkOnTheDatabaseWhileTheServerIsStopped) {
+  start();
+  {
+    auto alice = user("alice", "secret");
+    auto bob = user("bob", "hunter2");
+    EXPECT_EQ(alice->command("join #lobby"), "Created #lobby; you are its owner\n" + kPrompt);
+    EXPECT_EQ(bob->command("join #lobby"), "Joined #lobby (2 members)\n" + kPrompt);
+  }
+  ASSERT_TRUE(exited_with(server_->stop(SIGTERM), 0));
+
+  auto topic = ctl({"room", "topic", "lobby", "Back", "on", "Monday"});
+  expect_ok(topic, "#lobby Back on Monday\n");
+  EXPECT_NE(topic.err.find("(server stopped): room topic set room=#lobby by uid="), std::string::npos) << topic.err;
+  expect_ok(ctl({"room", "remove", "bob", "lobby"}), "bob #lobby\n");
+  expect_ok(ctl({"room", "list"}), "#lobby 1 0 public Back on Monday\n");
+  expect_ok(ctl({"room", "members", "lobby"}), "alice owner offline\n");
+
+  start();
+  auto alice = user("alice", "secret");
+  EXPECT_EQ(alice->command("topic #lobby"), "Topic of #lobby: Back on Monday\n" + kPrompt);
+  EXPECT_EQ(alice->command("members #lobby"), "Members of #lobby:\nalice (owner, online)\n" + kPrompt);
+  auto bob = user("bob", "hunter2");
+  EXPECT_EQ(bob->command("message #lobby hello?"), "Error: you are not in #lobby\n" + kPrompt);
+  // Through the socket again.
+  expect_ok(ctl({"room", "list"}), "#lobby 1 1 public Back on Monday\n");
+}
+
+// The server cannot grow its database (RLIMIT_FSIZE at the size of its WAL,
+// as on a full disk; parleyd ignores SIGXFSZ): parleyctl says the change
+// was not saved.
+TEST_F(ServerControl, ARoomChangeTheStoreCannotWriteIsAFailure) {
+  start();
+  auto alice = user("alice", "secret");
+  EXPECT_EQ(alice->command("join #lobby"), "Created #lobby; you are its owner\n" + kPrompt);
+  auto wal = dir_ / "parley.db-wal";
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  rlimit limit{};
+  ASSERT_EQ(::prlimit(server_->pid(), RLIMIT_FSIZE, nullptr, &limit), 0);
+  auto unlimited = limit;
+  limit.rlim_cur = std::filesystem::file_size(wal);
+  ASSERT_EQ(::prlimit(server_->pid(), RLIMIT_FSIZE, &limit, nullptr), 0);
+
+  auto r = ctl({"room", "topic", "lobby", "lost"});
+  EXPECT_TRUE(exited_with(r.status, 1)) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("parleyctl: the change to #lobby could not be saved (", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("); try again\n"), std::string::npos) << r.err;
+  EXPECT_FALSE(server_->wait_for_log("room-topic room=#lobby by uid=").empty());
+
+  ASSERT_EQ(::prlimit(server_->pid(), RLIMIT_FSIZE, &unlimited, nullptr), 0);
+  expect_ok(ctl({"room", "topic", "lobby", "kept"}), "#lobby kept\n");
 }
 
 TEST_F(ServerControl, ALockedDatabaseWithoutASocketIsReportedClearly) {

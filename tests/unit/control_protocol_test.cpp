@@ -52,6 +52,33 @@ TEST(ControlRequest, RefusesWhatIsNotExactlyACommand) {
   EXPECT_THROW(format_request({"kick", {"a\tb"}}), std::invalid_argument);
 }
 
+TEST(ControlRequest, RoomCommandsTakeTheRoomAndTheirArguments) {
+  for (const auto& r :
+       {Request{"room-list", {}}, Request{"room-members", {"#lobby"}},
+        Request{"room-topic", {"#lobby", "Release day: be kind"}}, Request{"room-topic", {"#lobby", "-"}},
+        Request{"room-remove", {"bob", "#lobby"}}, Request{"room-owner", {"bob", "#Lobby"}},
+        Request{"room-handover", {"carol", "#dev"}}, Request{"room-access", {"#dev", "invite-only"}},
+        Request{"room-access", {"#dev", "public"}}, Request{"room-invite", {"dave", "#dev"}}}) {
+    auto line = format_request(r);
+    auto parsed = parse_request(std::string_view(line).substr(0, line.size() - 1));
+    ASSERT_TRUE(std::holds_alternative<Request>(parsed)) << line;
+    EXPECT_EQ(std::get<Request>(parsed), r);
+  }
+  EXPECT_EQ(problem("room-list\t#lobby"), "room-list takes 0 arguments");
+  EXPECT_EQ(problem("room-members"), "room-members takes 1 argument");
+  EXPECT_EQ(problem("room-topic\t#lobby"), "room-topic takes 2 arguments");
+  EXPECT_EQ(problem("room-topic\t#lobby\t"), "empty field in request");
+  EXPECT_EQ(problem("room-topic\t#lobby\ttwo\tfields"), "room-topic takes 2 arguments");
+  EXPECT_EQ(problem("room-remove\tbob"), "room-remove takes 2 arguments");
+  EXPECT_EQ(problem("room-owner\t#lobby"), "room-owner takes 2 arguments");
+  EXPECT_EQ(problem("room-handover\tbob\t#lobby\tcarol"), "room-handover takes 2 arguments");
+  EXPECT_EQ(problem("room-access\t#lobby"), "room-access takes 2 arguments");
+  EXPECT_EQ(problem("room-invite\tbob"), "room-invite takes 2 arguments");
+  EXPECT_EQ(problem("room-topic\t#lobby\tbell\a"), "control character in request");
+  EXPECT_EQ(problem("room\tlist"), "unknown command 'room'");
+  EXPECT_EQ(problem("room-kick\tbob\t#lobby"), "unknown command 'room-kick'");
+}
+
 TEST(ControlResponse, RoundTripsRowsAndErrors) {
   Response ok = Response::success({{"alice", "file", "enabled", "-", "offline"}, {"bob", "parleyctl"}});
   auto text = format_response(ok);

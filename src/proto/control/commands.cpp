@@ -48,6 +48,9 @@ Response Commands::handle(const Request& r, std::string_view by) {
   if (c == "who") return who();
   if (c == "kick") return kick(r, by);
   if (c == "notice") return notice(r, by);
+  if (c == "room-list") return room_list();
+  if (c == "room-members") return room_members(r);
+  if (c.rfind("room-", 0) == 0) return room_change(r, by);
   if (c == "reload" || c == "status") {
     auto& hook = c == "reload" ? hooks_.reload : hooks_.status;
     if (!hook) return refused(c + " needs a running server");

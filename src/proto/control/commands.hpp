@@ -42,6 +42,10 @@ class Commands {
   Response who();
   Response kick(const Request& r, std::string_view by);
   Response notice(const Request& r, std::string_view by);
+  // Rooms (commands_rooms.cpp), as the server's operator.
+  Response room_list();
+  Response room_members(const Request& r);
+  Response room_change(const Request& r, std::string_view by);
   void log(const std::string& line) const;
 
   core::ChatService& chat_;

@@ -27,9 +27,14 @@ struct CommandSpec {
   std::size_t args;
 };
 inline constexpr CommandSpec kCommands[] = {
-    {"user-add", 2}, {"user-passwd", 2}, {"user-del", 1}, {"user-list", 0}, {"who", 0},
-    {"kick", 1},     {"notice", 1},      {"reload", 0},   {"status", 0},
+    {"user-add", 2},     {"user-passwd", 2}, {"user-del", 1},    {"user-list", 0},  {"who", 0},
+    {"kick", 1},         {"notice", 1},      {"reload", 0},      {"status", 0},     {"room-list", 0},
+    {"room-members", 1}, {"room-topic", 2},  {"room-remove", 2}, {"room-owner", 2}, {"room-handover", 2},
+    {"room-access", 2},  {"room-invite", 2},
 };
+// Room arguments: a room is "#name"; user and room come in that order
+// ("room-remove<TAB>bob<TAB>#lobby"); room-topic takes the room and the
+// text, "-" clearing it; room-access the room and "public" or "invite-only".
 
 // The line, with its '\n'. Throws std::invalid_argument for a request that
 // parse_request() would refuse.
