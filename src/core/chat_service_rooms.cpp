@@ -293,8 +293,7 @@ RoomReply ChatService::remove_member(const Actor& actor, std::string_view user, 
   auto* room = t.room;
   auto target = t.account;
   auto* member = t.member;
-  if (member->owner && !actor.is_operator())
-    return reply(RoomStatus::target_is_owner, room->name, target->first);
+  if (member->owner && !actor.is_operator()) return reply(RoomStatus::target_is_owner, room->name, target->first);
   auto r = reply(RoomStatus::ok, room->name, target->first);
   // The one removed hears it too, before its connections leave the room.
   room_event(*room, RoomEvent::removed, actor.user, target->first, {}, from);
