@@ -49,6 +49,7 @@ enum class Figure : std::size_t {
   // The store.
   store_commits,
   store_failures,             // jobs whose write or read failed
+  history_rows_dropped,       // private history not kept: the store was too far behind
   store_rows_written,         // rows inserted, updated or deleted by committed jobs
   store_commit_nanoseconds,   // the latency histogram's sum
   store_commit_bucket_first,  // its buckets, not cumulative, the last for +Inf

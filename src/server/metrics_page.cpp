@@ -103,6 +103,9 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
 
   w.family("parley_store_failures_total", Type::counter, "Store operations that failed (disk full, I/O error).");
   w.sample("parley_store_failures_total", c[Figure::store_failures]);
+  w.family("parley_history_rows_dropped_total", Type::counter,
+           "Private messages left out of history because the store was 100,000 rows behind.");
+  w.sample("parley_history_rows_dropped_total", c[Figure::history_rows_dropped]);
 
   w.family("parley_store_rows_written_total", Type::counter,
            "Rows the store inserted, updated or deleted in committed transactions.");

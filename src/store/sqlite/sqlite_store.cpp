@@ -151,6 +151,9 @@ SqliteStore::SqliteStore(const std::string& path, std::size_t max_batch)
   // Sorting a mailbox page needs no temporary file, so reading still works
   // when the disk is full.
   db_.exec("PRAGMA temp_store=MEMORY");
+  // History tables grow by a row per message: with SQLite's default 2 MiB
+  // page cache each insert rereads index pages through pread.
+  db_.exec("PRAGMA cache_size=-32768");
   db_.exec(kSchema);
   sqlite::upgrade_schema(db_, path);
   last_room_id_ = sqlite::highest_room_id(db_);
@@ -668,8 +671,39 @@ void SqliteStore::fetch_unread(std::vector<UnreadQuery> queries, std::size_t lim
       std::move(done));
 }
 
+void SqliteStore::write_history_rows(sqlite::Database& db) {
+  std::vector<HistoryRow> rows;
+  {
+    std::lock_guard lock(mutex_);
+    rows.swap(history_rows_);
+  }
+  for (const auto& r : rows) sqlite::insert_private_history(db, r.sender, r.recipient, r.message);
+}
+
 void SqliteStore::save_private_history(AccountId sender, AccountId recipient, core::ChatMessage message,
                                        Callback<Done> done) {
+  if (!done) {
+    bool dropped = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (history_rows_.size() >= kMaxHistoryRows) {
+        dropped = true;
+      } else {
+        // The first row of a batch brings the job that writes them all.
+        if (history_rows_.empty())
+          queue_.push_back(make_job<Done>(
+              [this](sqlite::Database& db) {
+                write_history_rows(db);
+                return Done{};
+              },
+              nullptr));
+        history_rows_.push_back({sender, recipient, std::move(message)});
+      }
+    }
+    if (dropped) return metrics::add(metrics::Figure::history_rows_dropped);
+    wake_.notify_one();
+    return;
+  }
   submit<Done>(
       [sender, recipient, message = std::move(message)](sqlite::Database& db) {
         sqlite::insert_private_history(db, sender, recipient, message);

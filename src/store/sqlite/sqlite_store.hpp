@@ -112,6 +112,18 @@ class SqliteStore final : public Store {
   // The last ids handed out, ahead of their rows.
   RoomId last_room_id_ = 0;
   MessageId last_room_message_id_ = 0;
+  // Private history that nobody waits for: rows gather here and one job
+  // writes all that came meanwhile, so a busy server pays one job per
+  // batch, not one per message. Bounded: past it rows are dropped (and
+  // counted), never the server's memory.
+  struct HistoryRow {
+    AccountId sender = 0;
+    AccountId recipient = 0;
+    core::ChatMessage message;
+  };
+  std::vector<HistoryRow> history_rows_;
+  static constexpr std::size_t kMaxHistoryRows = 100'000;
+  void write_history_rows(sqlite::Database& db);
   // Store thread only: the last write failed for the storage's sake (disk
   // full, I/O error) rather than its own.
   bool storage_failing_ = false;
