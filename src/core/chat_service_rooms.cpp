@@ -93,7 +93,7 @@ bool ChatService::may_manage(const Actor& actor, const Room& room) const {
 void ChatService::room_event(Room& room, RoomEvent event, const std::string& sender, std::string target,
                              std::string text, const Participant* from) {
   ChatMessage m;
-  m.sender = sender.empty() ? std::string() : make_message(sender, {}, MessageKind::room_event).sender;
+  m.sender = sender;  // the account's spelling, or empty for the operator
   m.text = std::move(text);
   m.kind = MessageKind::room_event;
   m.sent_at = clock_.now();
@@ -140,10 +140,10 @@ void ChatService::drop_member(Room& room, Account& account, store::Callback<stor
 }
 
 void ChatService::delete_room(Room& room, store::Callback<store::Done> done) {
+  // Only an empty room is deleted: no account lists it any more.
   auto id = room.id;
   store_.delete_room(id, std::move(done));
   room_ids_.erase(room.name);
-  for (auto& [name, account] : accounts_) std::erase(account.rooms, id);
   rooms_.erase(id);
 }
 

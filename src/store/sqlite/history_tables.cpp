@@ -21,17 +21,7 @@ HistoryPage read_page(Statement& page, Statement& older, Bind bind, MessageId be
   HistoryPage out;
   bind(page);
   page.bind(3, before).bind(4, sql_limit(limit));
-  while (page.step()) {
-    StoredMessage m;
-    m.id = page.int64(0);
-    m.message.kind = kind;
-    m.message.id = m.id;
-    m.message.room = room;
-    m.message.sender = page.text(1);
-    m.message.text = page.text(2);
-    m.message.sent_at = from_seconds(page.int64(3));
-    out.messages.push_back(std::move(m));
-  }
+  while (page.step()) out.messages.push_back(read_message(page, kind, room));
   page.reset();
   std::reverse(out.messages.begin(), out.messages.end());
   MessageId first = out.messages.empty() ? before : out.messages.front().id;

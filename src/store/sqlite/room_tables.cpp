@@ -43,6 +43,18 @@ MessageId highest_room_message_id(Database& db) {
                  "COALESCE((SELECT max(read_upto) FROM room_members), 0))"));
 }
 
+StoredMessage read_message(Statement& st, core::MessageKind kind, const std::string& room) {
+  StoredMessage m;
+  m.id = st.int64(0);
+  m.message.kind = kind;
+  m.message.id = m.id;
+  m.message.room = room;
+  m.message.sender = st.text(1);
+  m.message.text = st.text(2);
+  m.message.sent_at = from_seconds(st.int64(3));
+  return m;
+}
+
 RoomsSnapshot load_rooms(Database& db) {
   RoomsSnapshot out;
   // Swept messages may have taken the newest away; what members have read
@@ -182,17 +194,7 @@ std::vector<UnreadRoom> fetch_unread(Database& db, const std::vector<UnreadQuery
     if (unread.count > 0 && limit > 0) {
       std::string name = room_name(db, q.room);
       newest.bind(1, q.room).bind(2, q.after).bind(3, q.upto).bind(4, sql_limit(limit));
-      while (newest.step()) {
-        StoredMessage m;
-        m.id = newest.int64(0);
-        m.message.kind = core::MessageKind::room;
-        m.message.id = m.id;
-        m.message.room = name;
-        m.message.sender = newest.text(1);
-        m.message.text = newest.text(2);
-        m.message.sent_at = from_seconds(newest.int64(3));
-        unread.messages.push_back(std::move(m));
-      }
+      while (newest.step()) unread.messages.push_back(read_message(newest, core::MessageKind::room, name));
       newest.reset();
       std::reverse(unread.messages.begin(), unread.messages.end());
     }

@@ -18,6 +18,10 @@ namespace parley::store::sqlite {
 RoomId highest_room_id(Database& db);
 MessageId highest_room_message_id(Database& db);
 
+// The message in the current row of `st`, whose columns are id, sender,
+// body and sent_at.
+StoredMessage read_message(Statement& st, core::MessageKind kind, const std::string& room);
+
 RoomsSnapshot load_rooms(Database& db);
 // The room, with `owner` its first member.
 void insert_room(Database& db, RoomId id, const std::string& name, AccountId owner, core::TimePoint created,
