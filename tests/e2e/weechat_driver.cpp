@@ -67,7 +67,13 @@ void WeechatClient::write_fifo(const std::string& line) {
 void WeechatClient::command(const std::string& line) { write_fifo(buffer_of("") + " *" + line); }
 
 void WeechatClient::say(const std::string& target, const std::string& text) {
-  write_fifo(buffer_of(target) + " *" + text);
+  // A channel's buffer exists once joined; a private one only once a message
+  // came or went, so the first one is a /msg.
+  bool channel = !target.empty() && (target[0] == '#' || target[0] == '&');
+  if (channel)
+    write_fifo(buffer_of(target) + " *" + text);
+  else
+    command("/msg " + target + " " + text);
 }
 
 bool WeechatClient::wait_for(const std::string& target, const std::string& text, std::chrono::milliseconds timeout) {

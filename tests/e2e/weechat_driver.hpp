@@ -35,7 +35,7 @@ class WeechatClient {
 
   // Runs a command as if typed in the server buffer ("/join #room").
   void command(const std::string& line);
-  // Says `text` in a buffer: "#room", a nick, or "" for the server buffer.
+  // Says `text` to "#room" (typed in its buffer) or to a nick (/msg).
   void say(const std::string& target, const std::string& text);
   // Waits until the buffer of `target` ("" = server buffer) shows `text`.
   bool wait_for(const std::string& target, const std::string& text, std::chrono::milliseconds timeout = kWait);
