@@ -44,7 +44,7 @@ std::string source_nick(const std::string& line) {
 class RawIrcUser {
  public:
   RawIrcUser(unsigned short port, const std::string& nick, const std::string& password)
-      : client_(port), nick_(nick) {
+      : client_(port) {
     send("CAP LS 302");
     send("NICK " + nick);
     send("USER " + nick + " 0 * :" + nick);
@@ -65,11 +65,9 @@ class RawIrcUser {
     auto start = before.rfind('\n');
     return (start == std::string::npos ? before : before.substr(start + 1)) + rest;
   }
-  LineClient& socket() { return client_; }
 
  private:
   LineClient client_;
-  std::string nick_;
 };
 
 class IrcClients : public ::testing::Test {
