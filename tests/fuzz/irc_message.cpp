@@ -1,7 +1,8 @@
 // The IRC line parser on any line, and the writer on what it parses: a
 // parsed message is well formed, written out it is one line, and, when it
 // holds no CR, LF or NUL that writing turns into spaces, that line parses to
-// the same message (or is over a limit by exactly what writing added). The last parameter is also cut into pieces by split_text().
+// the same message (or is over a limit by exactly what writing added). The
+// last parameter is also cut into pieces by split_text().
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -28,7 +29,11 @@ bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
     if (length == 0 || i + length > text.size()) return false;
     for (std::size_t k = 1; k < length; ++k)
       if (!is_continuation(text[i + k])) return false;
@@ -38,9 +43,8 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 void check_well_formed(const Message& m) {
-  bool numeric = m.command.size() == 3 && std::all_of(m.command.begin(), m.command.end(), [](char c) {
-                   return c >= '0' && c <= '9';
-                 });
+  bool numeric = m.command.size() == 3 &&
+                 std::all_of(m.command.begin(), m.command.end(), [](char c) { return c >= '0' && c <= '9'; });
   bool word = !m.command.empty() &&
               std::all_of(m.command.begin(), m.command.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
   check(numeric || word, "command is neither upper-case letters nor 3 digits");

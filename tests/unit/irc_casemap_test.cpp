@@ -1,8 +1,7 @@
-#include "proto/irc/casemap.hpp"
-
 #include <gtest/gtest.h>
 
 #include "core/user_file.hpp"
+#include "proto/irc/casemap.hpp"
 
 using namespace parley::proto::irc;
 

@@ -1,10 +1,10 @@
-#include "proto/irc/message.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "proto/irc/message.hpp"
 
 using namespace parley::proto::irc;
 using namespace std::string_literals;
@@ -134,7 +134,8 @@ TEST(IrcParse, Tags) {
   EXPECT_EQ(m.tag("A"), nullptr);  // keys are case-sensitive
   EXPECT_EQ(m.command, "FOO");
 
-  m = parsed("@tag1=value1;tag2;vendor1/tag3=value2;vendor2/tag4= :irc.example.com COMMAND param1 param2 :param3 param3");
+  m = parsed(
+      "@tag1=value1;tag2;vendor1/tag3=value2;vendor2/tag4= :irc.example.com COMMAND param1 param2 :param3 param3");
   EXPECT_EQ(tags_of(m), (Pairs{{"tag1", "value1"}, {"tag2", ""}, {"vendor1/tag3", "value2"}, {"vendor2/tag4", ""}}));
   EXPECT_EQ(m.source, "irc.example.com");
   EXPECT_EQ(m.params, (Strings{"param1", "param2", "param3 param3"}));
@@ -168,7 +169,8 @@ TEST(IrcParse, LastValueOfARepeatedKeyWins) {
 
 TEST(IrcParse, ClientOnlyAndVendorKeys) {
   auto m = parsed("@+example.com/foo=bar;+typing=active;draft/label=abc;msgid=x-1 TAGMSG #c");
-  EXPECT_EQ(tags_of(m), (Pairs{{"+example.com/foo", "bar"}, {"+typing", "active"}, {"draft/label", "abc"}, {"msgid", "x-1"}}));
+  EXPECT_EQ(tags_of(m),
+            (Pairs{{"+example.com/foo", "bar"}, {"+typing", "active"}, {"draft/label", "abc"}, {"msgid", "x-1"}}));
 }
 
 TEST(IrcParse, InvalidAndEmptyTagsAreDropped) {
@@ -245,7 +247,8 @@ TEST(IrcTagValue, Unescapes) {
 }
 
 TEST(IrcTagValue, RoundTrips) {
-  for (std::string value : {"", "x", ";", " ", "\\", "\r\n", "a;b c\\d\re\nf", "\\s\\:", "\xC3\xA9 \xF0\x9F\x98\x80;"}) {
+  for (std::string value :
+       {"", "x", ";", " ", "\\", "\r\n", "a;b c\\d\re\nf", "\\s\\:", "\xC3\xA9 \xF0\x9F\x98\x80;"}) {
     auto escaped = escape_tag_value(value);
     EXPECT_EQ(escaped.find_first_of("; \r\n"), std::string::npos) << value;
     EXPECT_EQ(unescape_tag_value(escaped), value);
@@ -314,7 +317,10 @@ TEST(IrcFormat, ParsesBackToTheSameMessage) {
 
 TEST(IrcOneLine, LineBreaksAndNulBecomeSpaces) {
   EXPECT_EQ(one_line("a\r\nb\0c"s), "a  b c");
-  EXPECT_EQ(one_line("tab\tand \x02" "bold"), "tab\tand \x02" "bold");
+  EXPECT_EQ(one_line("tab\tand \x02"
+                     "bold"),
+            "tab\tand \x02"
+            "bold");
   EXPECT_EQ(one_line(""), "");
 }
 
@@ -377,9 +383,9 @@ TEST(IrcSplitText, LongTextWithoutSpaces) {
 }
 
 TEST(IrcSplitText, NeverInsideAUtf8Character) {
-  std::string e_acute = "\xC3\xA9";             // 2 bytes
-  std::string euro = "\xE2\x82\xAC";           // 3 bytes
-  std::string grin = "\xF0\x9F\x98\x80";      // 4 bytes
+  std::string e_acute = "\xC3\xA9";       // 2 bytes
+  std::string euro = "\xE2\x82\xAC";      // 3 bytes
+  std::string grin = "\xF0\x9F\x98\x80";  // 4 bytes
   EXPECT_EQ(pieces_of("abcd" + e_acute + "f", 5), (Strings{"abcd", e_acute + "f"}));
   EXPECT_EQ(pieces_of("abc" + euro + "d", 5), (Strings{"abc", euro + "d"}));
   EXPECT_EQ(pieces_of("ab" + grin + "c", 5), (Strings{"ab", grin + "c"}));
