@@ -63,6 +63,7 @@ void Session::count_out(const core::Envelope& envelope) {
       return metrics::add(Figure::messages_out_room);
     case core::MessageKind::room_event:
     case core::MessageKind::invitation:
+    case core::MessageKind::presence:
       return;
   }
 }
@@ -77,7 +78,7 @@ void Session::deliver(core::EnvelopePtr envelope) {
 void Session::deliver_here(core::EnvelopePtr envelope) {
   if (connection_.closing()) return;
   if (!holding_live_) {
-    if (connection_.send(encode(envelope))) count_out(*envelope);
+    if (auto bytes = encode(envelope); !bytes->empty() && connection_.send(std::move(bytes))) count_out(*envelope);
     return;
   }
   if (!held_) held_ = std::make_unique<std::vector<core::EnvelopePtr>>();
@@ -496,7 +497,7 @@ void Session::end_joining() {
   holding_live_ = false;
   if (auto held = std::move(held_))
     for (auto& envelope : *held)
-      if (connection_.send(encode(envelope))) count_out(*envelope);
+      if (auto bytes = encode(envelope); !bytes->empty() && connection_.send(std::move(bytes))) count_out(*envelope);
   on_joined();
 }
 
