@@ -63,6 +63,7 @@ void Session::count_out(const core::Envelope& envelope) {
       return metrics::add(Figure::messages_out_room);
     case core::MessageKind::room_event:
     case core::MessageKind::invitation:
+    case core::MessageKind::presence:
       return;
   }
 }
