@@ -47,9 +47,10 @@ struct ChatMessage {
 };
 
 // Each wire protocol encodes a message once, into its own slot, and every
-// recipient on that protocol shares the bytes.
-enum class ProtocolSlot : std::size_t { classic = 0, irc = 1, websocket = 2 };
-inline constexpr std::size_t kProtocolSlots = 3;
+// recipient on that protocol shares the bytes. IRC has one slot per set of
+// tags its clients asked for: none, the time, or all.
+enum class ProtocolSlot : std::size_t { classic = 0, irc = 1, irc_time = 2, irc_tags = 3, websocket = 4 };
+inline constexpr std::size_t kProtocolSlots = 5;
 
 class Envelope {
  public:
