@@ -105,6 +105,8 @@ std::string room_error(const core::RoomReply& r, std::string_view user) {
       return fmt::format("Error: the topic is longer than {} characters; it was not set\n", core::kTopicMax);
     case RoomStatus::too_many_invites:
       return fmt::format("Error: {} has too many pending invitations (limit {})\n", r.room, core::kInvitesPerRoom);
+    case RoomStatus::guest_not_allowed:
+      return {};  // classic users have accounts
   }
   return {};
 }
@@ -225,6 +227,8 @@ std::string history_error(const core::HistoryReply& r) {
       return fmt::format("Error: no such room: {}\n", typed(r.conversation));
     case core::HistoryStatus::not_member:
       return fmt::format("Error: you are not in {}\n", r.conversation);
+    case core::HistoryStatus::guest:
+      return {};  // classic users have accounts
   }
   return {};
 }

@@ -50,11 +50,15 @@ struct Parsed {
   ParseError error = ParseError::empty;  // meaningful when there is no message
 };
 
-// One line without its CR LF; a lone trailing '\r' is removed too. Words are
-// separated by one or more spaces; leading and trailing spaces are ignored.
-// Tags whose key is not `['+'] [vendor '/'] name` (name: letters, digits and
-// '-'; vendor: letters, digits, '-' and '.') are dropped, as are empty ones.
-// After 14 parameters, the rest of the line is the 15th (its ':' removed).
+// One line without its CR LF; a lone trailing '\r' is removed too. The tag
+// section ('@' to the space after it) may have kMaxTagBytes, the rest
+// kMaxLineBytes (spaces and source included). Words are separated by one or
+// more spaces; spaces around them are ignored, but a trailing parameter is
+// kept as sent. Tags whose key is not `['+'] [vendor '/'] name` (name:
+// letters, digits and '-'; vendor: letters, digits, '-' and '.') are dropped,
+// as are empty ones. After 14 parameters, the rest of the line is the 15th
+// (its ':' removed). Other bytes (NUL, CR, control characters, invalid
+// UTF-8) are kept as they are: checking text is the caller's.
 Parsed parse(std::string_view line);
 
 // Per IRCv3 message-tags: ';' "\:", ' ' "\s", '\' "\\", CR "\r", LF "\n".

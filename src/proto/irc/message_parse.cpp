@@ -1,5 +1,6 @@
 // Reading one IRC line into a Message.
 #include <algorithm>
+#include <utility>
 
 #include "proto/irc/message.hpp"
 
@@ -73,7 +74,7 @@ Parsed parse(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find_first_not_of(" \t") == std::string_view::npos) return failed(ParseError::empty);
 
-  Message message;
+  std::string_view tag_section;  // without the '@' and the space
   std::string_view rest = line;
   if (rest.front() == '@') {
     auto space = rest.find(' ');
@@ -81,10 +82,12 @@ Parsed parse(std::string_view line) {
     auto section_bytes = space == std::string_view::npos ? rest.size() : space + 1;
     if (section_bytes > kMaxTagBytes) return failed(ParseError::tags_too_long);
     if (space == std::string_view::npos) return failed(ParseError::no_command);
-    message.tags = parse_tags(rest.substr(1, space - 1));
+    tag_section = rest.substr(1, space - 1);
     rest.remove_prefix(space + 1);
   }
   if (rest.size() > kMaxLineBytes) return failed(ParseError::too_long);
+
+  Message message;
 
   skip_spaces(rest);
   if (!rest.empty() && rest.front() == ':') {
@@ -97,6 +100,7 @@ Parsed parse(std::string_view line) {
   if (!is_valid_command(command)) return failed(ParseError::bad_command);
   message.command.reserve(command.size());
   for (char c : command) message.command.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+  message.tags = parse_tags(tag_section);
 
   while (true) {
     skip_spaces(rest);

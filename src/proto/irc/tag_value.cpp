@@ -1,20 +1,32 @@
 // Tag values as IRCv3 message-tags escapes them.
 #include "proto/irc/tag_value.hpp"
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 #include "proto/irc/message.hpp"
 
 namespace parley::proto::irc {
 
+namespace {
+
+// Each byte a value cannot hold as it is, and the letter after the backslash
+// that stands for it.
+constexpr std::array<std::pair<char, char>, 5> kEscapes{
+    {{';', ':'}, {' ', 's'}, {'\\', '\\'}, {'\r', 'r'}, {'\n', 'n'}}};
+
+}  // namespace
+
 void append_escaped_tag_value(std::string& out, std::string_view value) {
   for (char c : value) {
-    switch (c) {
-      case ';': out += "\\:"; break;
-      case ' ': out += "\\s"; break;
-      case '\\': out += "\\\\"; break;
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\0': break;  // no line may hold one
-      default: out.push_back(c); break;
+    if (c == '\0') continue;  // no line may hold one
+    auto escape = std::find_if(kEscapes.begin(), kEscapes.end(), [c](const auto& e) { return e.first == c; });
+    if (escape == kEscapes.end()) {
+      out.push_back(c);
+    } else {
+      out.push_back('\\');
+      out.push_back(escape->second);
     }
   }
 }
@@ -35,13 +47,11 @@ std::string unescape_tag_value(std::string_view value) {
       continue;
     }
     if (++i == value.size()) break;  // a trailing backslash is dropped
-    switch (value[i]) {
-      case ':': out.push_back(';'); break;
-      case 's': out.push_back(' '); break;
-      case 'r': out.push_back('\r'); break;
-      case 'n': out.push_back('\n'); break;
-      default: out.push_back(value[i]); break;  // "\\", and the backslash of an unknown escape dropped
-    }
+    char letter = value[i];
+    auto escape =
+        std::find_if(kEscapes.begin(), kEscapes.end(), [letter](const auto& e) { return e.second == letter; });
+    // An unknown escape is the letter itself.
+    out.push_back(escape == kEscapes.end() ? letter : escape->first);
   }
   return out;
 }
