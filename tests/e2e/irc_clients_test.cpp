@@ -139,8 +139,9 @@ TEST_F(IrcClients, WeechatTalksInARoomAndReadsItsHistory) {
   // Said in #den before alice is in it.
   bob.send("JOIN #den");
   bob.line_with(" 366 bob #den ");
-  bob.send("PRIVMSG #den :said before alice came");
   carol->command("join #den");
+  bob.send("PRIVMSG #den :said before alice came");
+  carol->expect("[#den] bob: said before alice came\n");
   carol->command("message #den carol was here too");
 
   WeechatClient alice(*tmux_, home("weechat"), login("alice", "secret"));
@@ -156,11 +157,14 @@ TEST_F(IrcClients, WeechatTalksInARoomAndReadsItsHistory) {
   carol->send_line("message #den welcome, alice");
   EXPECT_TRUE(alice.wait_for("#den", "carol\twelcome, alice")) << alice.describe();
 
-  // A room alice creates and talks in; bob joins later and reads it.
+  // A room alice creates and talks in; bob joins later and reads it. carol
+  // is there to see the lines arrive, so that bob comes only after them.
   alice.command("/join #weechat");
   ASSERT_TRUE(alice.wait_for("#weechat", "has joined #weechat")) << alice.describe();
+  carol->command("join #weechat");
   alice.say("#weechat", "first words in #weechat");
   alice.say("#weechat", "second words in #weechat");
+  carol->expect("[#weechat] alice: second words in #weechat\n");
   bob.send("JOIN #weechat");
   EXPECT_EQ(source_nick(bob.line_with(" PRIVMSG #weechat :first words in #weechat")), "alice");
   EXPECT_EQ(source_nick(bob.line_with(" PRIVMSG #weechat :second words in #weechat")), "alice");
@@ -202,8 +206,9 @@ TEST_F(IrcClients, IrssiTalksInARoomAndReadsItsHistory) {
   RawIrcUser bob(irc_port_, "bob", "hunter2");
   bob.send("JOIN #den");
   bob.line_with(" 366 bob #den ");
-  bob.send("PRIVMSG #den :said before alice came");
   carol->command("join #den");
+  bob.send("PRIVMSG #den :said before alice came");
+  carol->expect("[#den] bob: said before alice came\n");
   carol->command("message #den carol was here too");
 
   IrssiClient alice(*tmux_, home("irssi"), login("alice", "secret"));
@@ -221,8 +226,10 @@ TEST_F(IrcClients, IrssiTalksInARoomAndReadsItsHistory) {
 
   alice.type("/join #irssi");
   ASSERT_TRUE(alice.wait_for("#irssi", "has joined #irssi")) << alice.describe();
+  carol->command("join #irssi");
   alice.type("first words in #irssi");
   alice.type("second words in #irssi");
+  carol->expect("[#irssi] alice: second words in #irssi\n");
   bob.send("JOIN #irssi");
   EXPECT_EQ(source_nick(bob.line_with(" PRIVMSG #irssi :first words in #irssi")), "alice");
   EXPECT_EQ(source_nick(bob.line_with(" PRIVMSG #irssi :second words in #irssi")), "alice");
@@ -246,7 +253,10 @@ TEST_F(IrcClients, WeechatAndIrssiTalkAndShareARoom) {
 
   alice.command("/join #both");
   ASSERT_TRUE(alice.wait_for("#both", "has joined #both")) << alice.describe();
+  auto carol = classic_user("carol", "swordfish");
+  carol->command("join #both");
   alice.say("#both", "before bob joined");
+  carol->expect("[#both] alice: before bob joined\n");
   bob.type("/join #both");
   EXPECT_TRUE(bob.wait_for("#both", "alice> before bob joined")) << bob.describe();
   bob.type("bob is here");

@@ -41,6 +41,8 @@ IrssiClient::IrssiClient(Tmux& tmux, const std::filesystem::path& dir, const Irc
       << "settings = {\n"
       << "  core = { real_name = \"" << n << "\"; user_name = \"" << n << "\"; nick = \"" << n
       << "\"; settings_autosave = \"no\"; };\n"
+      // irssi spaces the lines it sends 2.2 s apart after the first 5 by default.
+      << "  \"irc/core\" = { cmd_queue_speed = \"1msec\"; cmds_max_at_once = \"100\"; };\n"
       << "  \"fe-common/core\" = { autolog = \"yes\"; autolog_path = \"" << (dir_ / "logs").string()
       << "/$tag/$0.log\"; };\n"
       << "};\n";

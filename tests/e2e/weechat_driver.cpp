@@ -29,7 +29,9 @@ WeechatClient::WeechatClient(Tmux& tmux, const std::filesystem::path& dir, const
   const std::string& n = login.nick;
   std::string server = "/server add parley 127.0.0.1/" + std::to_string(login.port) + " -notls -nicks=" + n +
                        " -username=" + n + " -realname=" + n + " -sasl_mechanism=plain -sasl_username=" + n +
-                       " -sasl_password=" + login.password + " -noautoreconnect";
+                       " -sasl_password=" + login.password + " -noautoreconnect" +
+                       // WeeChat 3.8 spaces the lines it sends 2 s apart by default.
+                       " -anti_flood_prio_high=0 -anti_flood_prio_low=0";
   tmux_.open_window(window_,
                     {find_program(kProgram), "--dir", dir_.string(), "--stdout", "--plugins", "irc,logger,fifo",
                      "--run-command", server + ";/connect parley"},
