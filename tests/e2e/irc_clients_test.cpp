@@ -5,32 +5,18 @@
 // everyone and in rooms, and reads a room's history when joining it.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "harness.hpp"
+#include "irc_support.hpp"
 #include "irssi_driver.hpp"
 #include "tmux_driver.hpp"
 #include "weechat_driver.hpp"
 
 namespace parley::test {
 namespace {
-
-std::string base64(const std::string& bytes) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t group = 0;
-    std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    for (std::size_t k = 0; k < 3; ++k)
-      group = group << 8 | (k < n ? static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + k])) : 0U);
-    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(group >> (18 - 6 * k)) & 63U] : '=';
-  }
-  return out;
-}
 
 // The nick of a line's source: "alice" in "@time=... :alice!alice@host PRIVMSG ...".
 std::string source_nick(const std::string& line) {
@@ -40,24 +26,13 @@ std::string source_nick(const std::string& line) {
   return line.substr(start + 1, line.find_first_of("! ", start) - start - 1);
 }
 
-// A user speaking raw IRC, registered with SASL PLAIN.
+// A user speaking raw IRC, registered with SASL PLAIN and server-time.
 class RawIrcUser {
  public:
-  RawIrcUser(unsigned short port, const std::string& nick, const std::string& password)
-      : client_(port) {
-    send("CAP LS 302");
-    send("NICK " + nick);
-    send("USER " + nick + " 0 * :" + nick);
-    send("CAP REQ :sasl server-time");
-    send("AUTHENTICATE PLAIN");
-    client_.expect("AUTHENTICATE +");
-    send("AUTHENTICATE " + base64(nick + '\0' + nick + '\0' + password));
-    client_.expect(" 903 ");
-    send("CAP END");
-    client_.expect(" 001 " + nick + " ");
+  RawIrcUser(unsigned short port, const std::string& nick, const std::string& password) : client_(port) {
+    client_.register_sasl(nick, password, "server-time");
   }
-
-  void send(const std::string& line) { client_.send_raw(line + "\r\n"); }
+  void send(const std::string& line) { client_.send(line); }
   // The next whole line containing `text` (earlier lines are skipped).
   std::string line_with(const std::string& text) {
     std::string before = client_.expect(text);
@@ -67,7 +42,7 @@ class RawIrcUser {
   }
 
  private:
-  LineClient client_;
+  IrcClient client_;
 };
 
 class IrcClients : public ::testing::Test {
@@ -78,10 +53,8 @@ class IrcClients : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>(server_dir_.path(),
                                               std::vector<std::string>{"--irc-port", "0", "--server-name", "irc.test"});
     ASSERT_NE(server_->port(), 0) << "parleyd did not start";
-    std::string line = server_->wait_for_log("irc protocol listening on");
-    auto colon = line.rfind(':');
-    ASSERT_NE(colon, std::string::npos) << "parleyd did not report its IRC port; log:\n" << server_->log();
-    irc_port_ = static_cast<unsigned short>(std::stoi(line.substr(colon + 1)));
+    irc_port_ = irc_port(*server_);
+    ASSERT_NE(irc_port_, 0);
     tmux_ = std::make_unique<Tmux>(clients_dir_.path());
   }
 
