@@ -520,5 +520,17 @@ TEST_F(ServerIrc, GuestsJoinPublicRoomsButCreateNone) {
   alice->expect(":visitor!guest@guest PART #open\r\n");
 }
 
+TEST_F(ServerIrc, RegistrationDeadlineAndAddressLimitsApply) {
+  start_irc({"--login-timeout", "1", "--max-connections-per-address", "1"});
+  auto slow = irc();
+  slow->send("NICK alice");
+  EXPECT_EQ(slow->read_until_closed(std::chrono::seconds(5)), "ERROR :Registration timed out\r\n");
+  auto first = irc();
+  first->send("CAP LS 302");
+  first->expect("LS");
+  auto second = irc();
+  EXPECT_EQ(second->read_until_closed(), "ERROR :Too many connections from your address\r\n");
+}
+
 }  // namespace
 }  // namespace parley::test
