@@ -304,7 +304,7 @@ std::vector<OnlineInfo> ChatService::who() const {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [name, presence] : online_)
-      for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since()});
+      for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since(), false});
     for (const auto& [nick, guest] : guests_)
       for (const auto& p : guest.presence.connections) out.push_back({nick, p->peer(), p->since(), true});
   }
