@@ -269,6 +269,7 @@ AdminResult ChatService::delete_account(std::string_view name) {
   return result;
 }
 
+// An account's connections, or a guest's.
 AdminResult ChatService::kick(std::string_view name) {
   AdminResult result;
   result.name = std::string(name);
@@ -277,10 +278,16 @@ AdminResult ChatService::kick(std::string_view name) {
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
-    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
-    result.name = it->first;
-    result.manager = it->second.manager;
-    connections = take_offline(result.name, out);
+    if (it != accounts_.end()) {
+      result.name = it->first;
+      result.manager = it->second.manager;
+      connections = take_offline(result.name, out);
+    } else if (auto guest = guests_.find(name); guest != guests_.end()) {
+      result.name = guest->first;
+      connections = take_guest_offline(result.name, out);
+    } else {
+      return with_status(std::move(result), AdminStatus::unknown_user);
+    }
   }
   deliver_all(std::move(out));
   result.ended = end_all(connections, AdminEnd::kicked);
