@@ -416,8 +416,7 @@ bool ChatService::join(const std::string& user, std::shared_ptr<Participant> par
     }
   }
   presence.connections.push_back(std::move(participant));
-  if (presence.connections.size() == 1)
-    announce(name, false, presence, account.rooms, PresenceChange::online, {}, out);
+  if (presence.connections.size() == 1) announce(name, false, presence, account.rooms, PresenceChange::online, {}, out);
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
   lock.unlock();
@@ -651,8 +650,7 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
       auto target = accounts_.find(name);
       if (target == accounts_.end()) {
         if (auto guest = guests_.find(name); guest != guests_.end()) {
-          live.insert(live.end(), guest->second.presence.connections.begin(),
-                      guest->second.presence.connections.end());
+          live.insert(live.end(), guest->second.presence.connections.begin(), guest->second.presence.connections.end());
           statuses.push_back({guest->first, SendStatus::delivered});
         } else {
           statuses.push_back({name, SendStatus::unknown_user});

@@ -227,7 +227,8 @@ TEST_F(GuestRulesTest, GuestsJoinExistingPublicRoomsLiveOnly) {
   EXPECT_GT(after_say, before);
   EXPECT_EQ(room_op([&](auto s) { return chat_->leave_room("zed", "#lobby", z.get(), s); }), RoomStatus::ok);
   EXPECT_EQ(rows(), after_say);
-  EXPECT_EQ(lines(*a), (Strings{"[#lobby] joined guest zed", "[#lobby] guest zed: hello all", "[#lobby] left guest zed"}));
+  EXPECT_EQ(lines(*a),
+            (Strings{"[#lobby] joined guest zed", "[#lobby] guest zed: hello all", "[#lobby] left guest zed"}));
   EXPECT_EQ(lines(*z), Strings{"[#lobby] alice: hi zed"});
   EXPECT_EQ(member_names("#lobby"), (Strings{"alice (owner)", "bob"}));
 
