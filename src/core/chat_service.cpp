@@ -269,6 +269,7 @@ AdminResult ChatService::delete_account(std::string_view name) {
   return result;
 }
 
+// An account's connections, or a guest's.
 AdminResult ChatService::kick(std::string_view name) {
   AdminResult result;
   result.name = std::string(name);
@@ -277,10 +278,16 @@ AdminResult ChatService::kick(std::string_view name) {
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
-    if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
-    result.name = it->first;
-    result.manager = it->second.manager;
-    connections = take_offline(result.name, out);
+    if (it != accounts_.end()) {
+      result.name = it->first;
+      result.manager = it->second.manager;
+      connections = take_offline(result.name, out);
+    } else if (auto guest = guests_.find(name); guest != guests_.end()) {
+      result.name = guest->first;
+      connections = take_guest_offline(result.name, out);
+    } else {
+      return with_status(std::move(result), AdminStatus::unknown_user);
+    }
   }
   deliver_all(std::move(out));
   result.ended = end_all(connections, AdminEnd::kicked);
@@ -304,7 +311,7 @@ std::vector<OnlineInfo> ChatService::who() const {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [name, presence] : online_)
-      for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since()});
+      for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since(), false});
     for (const auto& [nick, guest] : guests_)
       for (const auto& p : guest.presence.connections) out.push_back({nick, p->peer(), p->since(), true});
   }
@@ -409,8 +416,7 @@ bool ChatService::join(const std::string& user, std::shared_ptr<Participant> par
     }
   }
   presence.connections.push_back(std::move(participant));
-  if (presence.connections.size() == 1)
-    announce(name, false, presence, account.rooms, PresenceChange::online, {}, out);
+  if (presence.connections.size() == 1) announce(name, false, presence, account.rooms, PresenceChange::online, {}, out);
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
   lock.unlock();
@@ -644,8 +650,7 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
       auto target = accounts_.find(name);
       if (target == accounts_.end()) {
         if (auto guest = guests_.find(name); guest != guests_.end()) {
-          live.insert(live.end(), guest->second.presence.connections.begin(),
-                      guest->second.presence.connections.end());
+          live.insert(live.end(), guest->second.presence.connections.begin(), guest->second.presence.connections.end());
           statuses.push_back({guest->first, SendStatus::delivered});
         } else {
           statuses.push_back({name, SendStatus::unknown_user});

@@ -379,10 +379,8 @@ class ChatService {
   std::unordered_map<const Participant*, NameMap<bool>> watching_;
   // A presence message about `name` (as spelled), for its watchers and its
   // rooms' connections that want it.
-  void announce(const std::string& name, bool guest, const Presence& presence,
-                const std::vector<store::RoomId>& rooms, PresenceChange change, std::string text, Outbox& out) const;
-  const Presence* presence_of(std::string_view name) const;
-  Presence* presence_of(std::string_view name);
+  void announce(const std::string& name, bool guest, const Presence& presence, const std::vector<store::RoomId>& rooms,
+                PresenceChange change, std::string text, Outbox& out) const;
   // The guest goes offline at once: it leaves its rooms (an event each);
   // returns its connections.
   Recipients take_guest_offline(std::string_view nick, Outbox& out);

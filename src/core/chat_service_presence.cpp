@@ -63,9 +63,7 @@ bool ChatService::guest_user(std::string_view user) const {
   return guests_.count(user) > 0 && accounts_.count(user) == 0;
 }
 
-bool ChatService::acting_guest(const Actor& actor) const {
-  return !actor.is_operator() && guest_user(actor.user);
-}
+bool ChatService::acting_guest(const Actor& actor) const { return !actor.is_operator() && guest_user(actor.user); }
 
 GuestStatus ChatService::join_guest(const std::string& nick, std::shared_ptr<Participant> participant) {
   if (!is_valid_username(nick)) return GuestStatus::bad_name;

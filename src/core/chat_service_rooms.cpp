@@ -499,7 +499,7 @@ MembersReply ChatService::members(const Actor& actor, std::string_view name) con
   for (const auto& [id, m] : room->members) {
     auto account = accounts_.find(m.name);
     out.members.push_back({m.name, account == accounts_.end() ? std::string() : account->second.intro, m.owner,
-                           online_.count(m.name) > 0});
+                           online_.count(m.name) > 0, false});
   }
   for (const auto& [nick, connection] : room->guests) out.members.push_back({nick, {}, false, true, true});
   sort_by_name(out.members, &MemberInfo::name);

@@ -26,7 +26,7 @@ enum class PresenceChange { online, offline, away, back };
 enum class RoomEvent {
   joined,         // sender joined
   left,           // sender left
-  removed,        // sender removed target
+  removed,        // sender removed target (no sender: the operator, or the room was deleted around a guest)
   topic,          // sender set the topic to text (empty: cleared)
   owner_added,    // target became an owner (sender: who made it so; empty when the room chose)
   owner_dropped,  // sender is no longer an owner (handed over to target)
@@ -39,7 +39,7 @@ struct ChatMessage {
   MessageKind kind = MessageKind::private_message;
   TimePoint sent_at{};
   std::string room;     // room messages, events and invitations: the room's name
-  std::int64_t id = 0;  // room messages: the store's id, unique in the room
+  std::int64_t id = 0;  // room messages: the store's id, unique in the room; 0 for a guest's (not stored)
   std::string target;   // events and invitations: the user acted upon
   RoomEvent event = RoomEvent::joined;
   PresenceChange presence = PresenceChange::online;

@@ -33,7 +33,7 @@ struct Room {
   std::unordered_map<store::AccountId, RoomMember> members;
   std::unordered_map<store::AccountId, std::string> invites;  // invitee -> who invited
   LiveSet live;                                               // connections of the members and guests online
-  LiveSet presence_live;  // those of `live` that want presence messages
+  LiveSet presence_live;                                      // those of `live` that want presence messages
   // Guests in the room (live only, never stored): nick -> its connection.
   NameMap<std::shared_ptr<Participant>> guests;
 };
@@ -79,7 +79,7 @@ struct RoomReply {
   RoomStatus status = RoomStatus::ok;
   std::string room;
   std::string target;
-  std::size_t members = 0;  // join: the room's members, the user included
+  std::size_t members = 0;  // join: the room's members, the user included (a guest's join: and its guests)
   std::string topic;        // join and topic queries
 };
 

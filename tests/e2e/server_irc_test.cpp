@@ -432,5 +432,105 @@ TEST_F(ServerIrc, LabeledResponsesAreLabeled) {
   alice->expect("@label=three :irc.test 305 alice :You are no longer marked as being away\r\n");
 }
 
+TEST_F(ServerIrc, QuitLogsOut) {
+  start_irc();
+  auto alice = irc_user("alice", "secret");
+  alice->send("QUIT :see you");
+  EXPECT_EQ(alice->read_until_closed(), "ERROR :Quit: see you\r\n");
+  EXPECT_FALSE(server_->wait_for_log("logout user=alice").empty());
+}
+
+TEST_F(ServerIrc, ClassicAndIrcUsersSeeEachOther) {
+  start_irc();
+  auto alice = irc_user("alice", "secret", "away-notify setname");
+  auto bob = user("bob", "hunter2");
+  alice->send("SETNAME :IRC fan");
+  alice->expect(":alice!alice@parley SETNAME :IRC fan\r\n");
+  alice->sync();
+  auto who = bob->command("whoelse");
+  EXPECT_NE(who.find("alice   <IRC fan>"), std::string::npos) << who;
+  bob->command("personalintro classic person");
+  alice->send("WHO &everyone");
+  auto rows = alice->expect(" 315 alice &everyone ");
+  EXPECT_NE(rows.find(" 352 alice &everyone bob parley irc.test bob H :0 classic person\r\n"), std::string::npos)
+      << rows;
+  // A room member going offline and coming back, for away-notify.
+  alice->send("JOIN #pair");
+  alice->expect(" 366 alice #pair ");
+  bob->command("join #pair");
+  alice->expect(":bob!bob@parley JOIN #pair\r\n");
+  logout(*bob);
+  alice->expect(":bob!bob@parley AWAY :Offline\r\n");
+  alice->send("WHO #pair");
+  rows = alice->expect(" 315 alice #pair ");
+  EXPECT_NE(rows.find(" bob G :0 classic person"), std::string::npos) << rows;
+  bob = user("bob", "hunter2");
+  alice->expect(":bob!bob@parley AWAY\r\n");
+  alice->send("AWAY :lunch");
+  alice->expect(" 306 alice :You have been marked as being away\r\n");
+  bob->command("message alice are you there");
+  alice->expect("PRIVMSG alice :are you there\r\n");
+}
+
+TEST_F(ServerIrc, UnreadRoomMessagesArriveAtRegistration) {
+  start_irc();
+  {
+    auto alice = irc_user("alice", "secret");
+    alice->send("JOIN #news");
+    alice->expect(" 366 alice #news ");
+    alice->sync();
+  }
+  // Offline, so that what follows is unread.
+  EXPECT_FALSE(server_->wait_for_log("disconnect user=alice").empty());
+  auto bob = user("bob", "hunter2");
+  bob->command("join #news");
+  bob->command("message #news while you slept");
+  auto alice = irc();
+  auto out = alice->register_sasl("alice", "secret", "server-time");
+  auto join = out.find(":alice!alice@parley JOIN #news\r\n");
+  auto line = out.find(":bob!bob@parley PRIVMSG #news :while you slept\r\n");
+  ASSERT_NE(join, std::string::npos) << out;
+  ASSERT_NE(line, std::string::npos) << out;
+  EXPECT_LT(join, line);
+  EXPECT_NE(out.rfind("@time=", line), std::string::npos);
+}
+
+TEST_F(ServerIrc, GuestsJoinPublicRoomsButCreateNone) {
+  start_irc({"--guests"});
+  auto alice = irc_user("alice", "secret");
+  alice->send("JOIN #open");
+  alice->expect(" 366 alice #open ");
+  auto guest = irc();
+  guest->send("NICK visitor");
+  guest->send("USER v 0 * :v");
+  guest->sync();
+  guest->send("JOIN #newroom");
+  guest->expect(":irc.test 477 visitor #newroom :Guests cannot do that: log in with an account\r\n");
+  guest->send("JOIN #open");
+  auto names = guest->expect(" 366 visitor #open ");
+  EXPECT_NE(names.find("@alice"), std::string::npos) << names;
+  alice->expect(":visitor!guest@guest JOIN #open\r\n");
+  guest->send("PRIVMSG #open :hi room");
+  alice->expect(":visitor!guest@guest PRIVMSG #open :hi room\r\n");
+  auto bob = user("bob", "hunter2");
+  auto members = bob->command("members #open");
+  EXPECT_NE(members.find("visitor (guest, online)"), std::string::npos) << members;
+  guest->send("QUIT");
+  guest->read_until_closed();
+  alice->expect(":visitor!guest@guest PART #open\r\n");
+}
+
+TEST_F(ServerIrc, RegistrationDeadlineAndAddressLimitsApply) {
+  start_irc({"--login-timeout", "1", "--max-connections-per-address", "1"});
+  auto slow = irc();
+  slow->send("NICK alice");
+  EXPECT_EQ(slow->read_until_closed(std::chrono::seconds(5)), "ERROR :Registration timed out\r\n");
+  auto first = irc();
+  first->send("CAP LS 302");
+  first->expect("LS");
+  auto second = irc();
+  EXPECT_EQ(second->read_until_closed(), "ERROR :Too many connections from your address\r\n");
+}
+
 }  // namespace
 }  // namespace parley::test

@@ -3,6 +3,8 @@
 // nothing in the store.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "chat_fixture.hpp"
 #include "core/chat_service.hpp"
 
@@ -225,7 +227,8 @@ TEST_F(GuestRulesTest, GuestsJoinExistingPublicRoomsLiveOnly) {
   EXPECT_GT(after_say, before);
   EXPECT_EQ(room_op([&](auto s) { return chat_->leave_room("zed", "#lobby", z.get(), s); }), RoomStatus::ok);
   EXPECT_EQ(rows(), after_say);
-  EXPECT_EQ(lines(*a), (Strings{"[#lobby] joined guest zed", "[#lobby] guest zed: hello all", "[#lobby] left guest zed"}));
+  EXPECT_EQ(lines(*a),
+            (Strings{"[#lobby] joined guest zed", "[#lobby] guest zed: hello all", "[#lobby] left guest zed"}));
   EXPECT_EQ(lines(*z), Strings{"[#lobby] alice: hi zed"});
   EXPECT_EQ(member_names("#lobby"), (Strings{"alice (owner)", "bob"}));
 
@@ -366,4 +369,54 @@ TEST_F(GuestRulesTest, GuestPresenceIsMarked) {
   EXPECT_EQ(lines(*a), (Strings{"[#lobby] joined guest zed", "away guest zed"}));
   // zed saw alice go, in the room and as a watcher, once.
   EXPECT_EQ(lines(*z), Strings{"offline alice"});
+}
+
+TEST_F(GuestRulesTest, TheOperatorMayKickAGuest) {
+  auto watcher = connect("alice");
+  chat_->watch(watcher, "zed");
+  auto z = guest("zed");
+  auto result = chat_->kick("ZED");
+  EXPECT_EQ(result.status, core::AdminStatus::ok);
+  EXPECT_EQ(result.name, "zed");
+  EXPECT_EQ(result.ended, 1u);
+  EXPECT_EQ(z->ended, std::vector<core::AdminEnd>{core::AdminEnd::kicked});
+  EXPECT_FALSE(chat_->is_online("zed"));
+  EXPECT_EQ(lines(*watcher), (Strings{"online guest zed", "offline guest zed"}));
+}
+
+// Guests come and go on several threads while accounts talk in their rooms
+// and others watch them: the rules stay whole (run under the sanitizers).
+TEST_F(GuestRulesTest, GuestsComingAndGoingOnManyThreads) {
+  join_room("alice", "#lobby");
+  auto a = connect("alice", true);
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::string nick = "guest" + std::to_string(t);
+      for (int i = 0; i < kRounds; ++i) {
+        auto p = std::make_shared<RecordingParticipant>(i % 2 == 0);
+        if (chat_->join_guest(nick, p) != GuestStatus::ok) continue;
+        chat_->watch(p, "alice");
+        chat_->watch(p, "guest" + std::to_string((t + 1) % kThreads));
+        chat_->join_room(nick, "#lobby", p.get(), nullptr);
+        chat_->set_away(nick, "round " + std::to_string(i));
+        chat_->send_room(nick, "#lobby", "hi", p.get(), nullptr);
+        chat_->send_private(nick, "alice", "psst", nullptr);
+        chat_->who_else(nick);
+        chat_->details(nick, "alice");
+        chat_->leave(nick, p.get());
+      }
+    });
+  }
+  for (int i = 0; i < kRounds; ++i) {
+    chat_->send_room("alice", "#lobby", "tick", a.get(), nullptr);
+    chat_->members(Actor{"alice"}, "#lobby");
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(member_names("#lobby"), Strings{"alice (owner)"});
+  EXPECT_EQ(chat_->online_count(), 1u);
+  std::lock_guard lock(a->mutex);
+  EXPECT_GE(a->received.size(), static_cast<std::size_t>(kThreads * kRounds));  // each guest's message, at least
 }

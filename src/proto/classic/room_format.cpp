@@ -184,7 +184,9 @@ std::string member_listing(const core::MembersReply& r) {
   std::string out = fmt::format("Members of {}:\n", r.room);
   for (const auto& m : r.members) {
     out += m.name;
-    if (m.owner && m.online)
+    if (m.guest)
+      out += " (guest, online)";
+    else if (m.owner && m.online)
       out += " (owner, online)";
     else if (m.owner)
       out += " (owner)";

@@ -219,6 +219,8 @@ void IrcSession::on_mode(const Message& m) {
   }
   if (target == kEveryone) {
     if (m.params.size() < 2) return numeric("324", {kEveryone, "+nt"});
+    auto modes = std::string_view(m.params[1]);
+    if (modes == "b" || modes == "+b") return numeric("368", {kEveryone}, "End of channel ban list");
     return numeric("482", {kEveryone}, "&everyone's modes are fixed");
   }
   if (m.params.size() < 2) {

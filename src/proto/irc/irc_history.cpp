@@ -194,6 +194,7 @@ void IrcSession::on_service(std::string_view text) {
     auto answer = chat().history(
         user(), target, 0, static_cast<std::size_t>(history->count),
         here<store::HistoryPage>([this, target](auto page) { history_reply(target, {}, std::move(page), true); }));
+    if (answer.status == core::HistoryStatus::guest) return say("Guests have no history: nothing is kept for them");
     if (answer.status != core::HistoryStatus::ok) say(classic::history_error(answer));
     return;
   }

@@ -178,10 +178,13 @@ std::string IrcSession::presence_lines(const core::ChatMessage& m) const {
 }
 
 void IrcSession::on_lusers() {
-  auto online = chat().online_count();
-  numeric("251", {}, fmt::format("There are {} users and 0 invisible on 1 servers", online));
+  // At registration this connection is not online yet; it counts all the same.
+  bool counted = state_ == State::ready || guest();
+  auto users = chat().online_count() + (counted || chat().is_online(user()) ? 0 : 1);
+  auto clients = chat().connection_count() + (counted ? 0 : 1);
+  numeric("251", {}, fmt::format("There are {} users and 0 invisible on 1 servers", users));
   numeric("254", {std::to_string(chat().room_count())}, "channels formed");
-  numeric("255", {}, fmt::format("I have {} clients and 0 servers", chat().connection_count()));
+  numeric("255", {}, fmt::format("I have {} clients and 0 servers", clients));
 }
 
 void IrcSession::on_motd() {

@@ -161,6 +161,7 @@ void IrcSession::on_command(const Message& m) {
   const auto& c = m.command;
   if (c == "PRIVMSG") return on_privmsg(m, false);
   if (c == "NOTICE") return on_privmsg(m, true);
+  if (c != "PING" && c != "PONG") metrics::add(Figure::messages_in_other);
   if (c == "PING") {
     if (m.params.empty()) return numeric("409", {}, "No origin specified");
     return server_line("PONG", {server()}, m.params.front());
@@ -308,14 +309,19 @@ void IrcSession::on_privmsg(const Message& m, bool notice) {
   if (!text) return;
   for (auto target : split_list(m.params[0])) {
     std::string name(target);
-    if (name == kEveryone)
+    if (name == kEveryone) {
+      metrics::add(Figure::messages_in_broadcast);
       on_broadcast(*text, notice);
-    else if (name == kService)
+    } else if (name == kService) {
+      metrics::add(Figure::messages_in_other);
       on_service(*text);
-    else if (is_channel(name))
+    } else if (is_channel(name)) {
+      metrics::add(Figure::messages_in_room);
       on_room_message(name, *text, notice);
-    else
+    } else {
+      metrics::add(Figure::messages_in_private);
       send_private(name, *text, notice);
+    }
   }
 }
 
