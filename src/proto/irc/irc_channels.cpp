@@ -181,8 +181,8 @@ void IrcSession::on_list(const Message& m) {
   for (const auto* list : {&listing.joined, &listing.public_rooms})
     for (const auto& room : *list) {
       if (!shown(room.name)) continue;
-      numeric("322", {room.name, std::to_string(room.members)},
-              fmt::format("[+{}nt] {}", room.invite_only ? "i" : "", room.topic));
+      auto modes = fmt::format("[+{}nt]", room.invite_only ? "i" : "");
+      numeric("322", {room.name, std::to_string(room.members)}, room.topic.empty() ? modes : modes + " " + room.topic);
     }
   numeric("323", {}, "End of /LIST");
 }

@@ -34,7 +34,7 @@ void IrcSession::on_who(const Message& m) {
     std::string flags = here ? "H" : "G";
     if (owner) flags += "@";
     numeric("352", {channel, user_part(name, guest), host_part(guest), server(), name, flags},
-            fmt::format("0 {}", intro));
+            intro.empty() ? std::string("0") : fmt::format("0 {}", intro));
   };
   if (mask == "*" || mask == kEveryone) {
     row(mask == "*" ? "*" : kEveryone, nick_, guest(), true, false, "");

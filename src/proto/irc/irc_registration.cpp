@@ -68,6 +68,11 @@ void IrcSession::on_cap(const Message& m) {
   if (sub == "END") {
     if (!registering) return;
     cap_negotiating_ = false;
+    if (sasl_ == Sasl::plain) {  // ending negotiation ends an unfinished exchange
+      sasl_ = Sasl::none;
+      sasl_buffer_.clear();
+      numeric("906", {}, "SASL authentication aborted");
+    }
     return try_register();
   }
   numeric("410", {std::string_view(sub).substr(0, 32)}, "Invalid CAP command");
