@@ -21,7 +21,9 @@ Driver::Driver(const Options& opt, Protocol& protocol, Scenario& scenario) : opt
   run_.spread_sources = run_.clients > opt.per_source;
   run_.hold_logins = opt.scenario == ScenarioKind::login;
   const bool room = !opt.room.empty();
-  run_.needs_channel = opt.scenario == ScenarioKind::fanout && (opt.protocol == ProtocolKind::irc || room);
+  // With --irc-joined the server puts every client in the channel itself.
+  run_.needs_channel =
+      opt.scenario == ScenarioKind::fanout && ((opt.protocol == ProtocolKind::irc && !opt.irc_joined) || room);
   run_.leave_after_join = room;
   run_.target.sin_family = AF_INET;
   run_.target.sin_port = htons(opt.port);
@@ -212,6 +214,7 @@ void Driver::report_run(Report& report, const std::string& details) const {
                                       ")" + (opt_.label.empty() ? "" : " — " + opt_.label));
   s.add("scenario", "scenario", std::string(name_of(opt_.scenario)));
   s.add("protocol", "protocol", std::string(name_of(opt_.protocol)));
+  if (opt_.protocol == ProtocolKind::irc) s.add("irc_login", "IRC login", std::string(name_of(opt_.irc_login)));
   s.add("label", "server", opt_.label.empty() ? Value{} : Value{opt_.label});
   s.add("target", "target", opt_.host + ":" + std::to_string(opt_.port));
   s.count("threads", "load generator threads", run_.threads);
