@@ -46,6 +46,7 @@ enum class Figure : std::size_t {
   slow_cut_offs,
   idle_timeouts,
   login_timeouts,
+  ping_timeouts,  // keep-alive pings unanswered (IRC)
   // The store.
   store_commits,
   store_failures,             // jobs whose write or read failed

@@ -85,9 +85,10 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.sample("parley_slow_client_cutoffs_total", c[Figure::slow_cut_offs]);
 
   w.family("parley_timeouts_total", Type::counter,
-           "Connections ended by a deadline: idle (logged in, timeout) or login (login-timeout).");
+           "Connections ended by a deadline: idle (logged in, timeout), login (login-timeout) or ping (an IRC ping unanswered).");
   w.sample("parley_timeouts_total", {{"kind", "idle"}}, c[Figure::idle_timeouts]);
   w.sample("parley_timeouts_total", {{"kind", "login"}}, c[Figure::login_timeouts]);
+  w.sample("parley_timeouts_total", {{"kind", "ping"}}, c[Figure::ping_timeouts]);
 
   w.family("parley_store_commits_total", Type::counter, "Store transactions (group commits, reads included).");
   w.sample("parley_store_commits_total", c[Figure::store_commits]);

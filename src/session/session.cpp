@@ -46,7 +46,7 @@ std::chrono::milliseconds idle_warning_lead(std::chrono::seconds idle_timeout) {
 void Session::start() {
   started_ = Clock::now();
   connection_.limit_unread_replies(kUnreadBeforeLogin);
-  connection_.set_deadline(started_ + settings().login_timeout);
+  set_deadline(started_ + settings().login_timeout);
   metrics::add(open_figure(false, connection_.encrypted()));
   counted_open_ = true;
   on_started();
@@ -76,10 +76,7 @@ void Session::deliver(core::EnvelopePtr envelope) {
 
 void Session::deliver_here(core::EnvelopePtr envelope) {
   if (connection_.closing()) return;
-  if (!holding_live_) {
-    if (connection_.send(encode(envelope))) count_out(*envelope);
-    return;
-  }
+  if (!holding_live_) return send_live(envelope);
   if (!held_) held_ = std::make_unique<std::vector<core::EnvelopePtr>>();
   if (held_->size() >= settings().max_held) {
     metrics::add(Figure::slow_cut_offs);
@@ -88,6 +85,13 @@ void Session::deliver_here(core::EnvelopePtr envelope) {
     return;
   }
   held_->push_back(std::move(envelope));
+}
+
+// A protocol may have nothing to say about a message (an event it does not
+// show): it encodes it as nothing.
+void Session::send_live(const core::EnvelopePtr& envelope) {
+  auto bytes = encode(envelope);
+  if (bytes && !bytes->empty() && connection_.send(std::move(bytes))) count_out(*envelope);
 }
 
 // Leaving is idempotent. A session on its way out leaves at once, so that
@@ -150,7 +154,7 @@ void Session::on_reconfigure() {
     auto change = settings_->idle_timeout - old->idle_timeout;
     // A user already warned keeps at least the time the warning gave.
     if (!idle_warned_ || change > change.zero()) idle_end_ += change;
-    connection_.set_deadline(idle_warned_ ? idle_end_ : idle_end_ - idle_warning_lead(settings_->idle_timeout));
+    set_deadline(idle_warned_ ? idle_end_ : idle_end_ - idle_warning_lead(settings_->idle_timeout));
   }
 }
 
@@ -164,6 +168,7 @@ void Session::finish(End why, std::string_view last_words) {
 
 void Session::on_deadline() {
   if (connection_.closing()) return;
+  if (ping_due(Clock::now())) return;
   if (logged_in_ && !idle_warned_) {
     idle_warned_ = true;
     // A late sweep does not cut the warning's notice short: the logout
@@ -173,7 +178,7 @@ void Session::on_deadline() {
     auto left = std::chrono::ceil<std::chrono::seconds>(idle_end_ - now);
     spdlog::debug("idle warning user={} from={} left={}s", user_, connection_.peer(), left.count());
     send(idle_warning(left));
-    connection_.set_deadline(idle_end_);
+    set_deadline(idle_end_);
     return;
   }
   metrics::add(logged_in_ ? Figure::idle_timeouts : Figure::login_timeouts);
@@ -211,7 +216,40 @@ void Session::touch() { arm_idle(connection_.worker().poller().pass_time()); }
 void Session::arm_idle(Clock::time_point now) {
   idle_end_ = now + settings().idle_timeout;
   idle_warned_ = false;
-  connection_.set_deadline(idle_end_ - idle_warning_lead(settings().idle_timeout));
+  set_deadline(idle_end_ - idle_warning_lead(settings().idle_timeout));
+}
+
+void Session::set_deadline(Clock::time_point when) {
+  deadline_ = when;
+  connection_.set_deadline(ping_every_.count() > 0 ? std::min(when, ping_at_) : when);
+}
+
+void Session::keep_alive(std::chrono::seconds every) {
+  ping_every_ = every;
+  heard();
+}
+
+void Session::heard() {
+  if (ping_every_.count() <= 0) return;
+  ping_sent_ = false;
+  ping_at_ = connection_.worker().poller().pass_time() + ping_every_;
+  set_deadline(deadline_);
+}
+
+// True when the deadline was the ping's: a ping went out, or the connection
+// ended for want of an answer.
+bool Session::ping_due(Clock::time_point now) {
+  if (ping_every_.count() <= 0 || now < ping_at_ || (now >= deadline_ && !ping_sent_)) return false;
+  if (ping_sent_) {
+    metrics::add(Figure::ping_timeouts);
+    finish(End::ping_timeout, ping_timeout_notice());
+    return true;
+  }
+  ping_sent_ = true;
+  ping_at_ = now + ping_every_;
+  send(ping_line());
+  set_deadline(deadline_);
+  return true;
 }
 
 store::Callback<store::Done> Session::store_answer() {
@@ -246,6 +284,9 @@ void Session::log_end() {
     case End::timeout:
       spdlog::info("timeout user={} from={} idle={}s", user_, peer, settings().idle_timeout.count());
       break;
+    case End::ping_timeout:
+      spdlog::info("disconnect user={} from={} reason=ping timeout", user_, peer);
+      break;
     case End::shutdown:
       spdlog::info("disconnect user={} from={} reason=shutdown", user_, peer);
       break;
@@ -270,6 +311,9 @@ void Session::log_end_before_login(const std::string& peer) const {
   switch (end_) {
     case End::timeout:
       why = "login timeout";
+      break;
+    case End::ping_timeout:
+      why = "ping timeout";
       break;
     case End::refused:
       why = "refused";
@@ -495,8 +539,7 @@ void Session::on_unread(store::Result<std::vector<core::RoomUnread>> result) {
 void Session::end_joining() {
   holding_live_ = false;
   if (auto held = std::move(held_))
-    for (auto& envelope : *held)
-      if (connection_.send(encode(envelope))) count_out(*envelope);
+    for (auto& envelope : *held) send_live(envelope);
   on_joined();
 }
 

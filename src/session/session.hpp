@@ -85,7 +85,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void on_reconfigure() override;
 
  protected:
-  enum class End { disconnect, logout, timeout, shutdown, slow, refused, admin };
+  enum class End { disconnect, logout, timeout, ping_timeout, shutdown, slow, refused, admin };
 
   core::ChatService& chat() { return context_.chat; }
   const Settings& settings() const { return *settings_; }
@@ -125,6 +125,13 @@ class Session : public net::ConnectionHandler, public core::Participant {
   store::Callback<T> here(std::function<void(store::Result<T>)> then);
   // Says `last_words`, then closes once they are written.
   void finish(End why, std::string_view last_words);
+  // Keeps a quiet connection checked: after `every` without input the peer
+  // gets ping_line(), and after as long again without any, the connection
+  // ends with ping_timeout_notice(). Zero turns it off.
+  void keep_alive(std::chrono::seconds every);
+  // Any line from the peer: the connection is alive (not activity: see touch()).
+  void heard();
+
   // A name that is not an account may be a password typed at the wrong
   // prompt: it never reaches the log.
   std::string loggable_name(const std::string& name) const;
@@ -152,6 +159,9 @@ class Session : public net::ConnectionHandler, public core::Participant {
   virtual void on_stored() = 0;
   // The protocol's name in log lines ("classic").
   virtual std::string_view protocol() const = 0;
+  // For keep_alive(): the ping, and the last words when it went unanswered.
+  virtual std::string ping_line() { return {}; }
+  virtual std::string ping_timeout_notice() { return {}; }
 
  private:
   void on_deadline() final;
@@ -169,7 +179,11 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void log_end_before_login(const std::string& peer) const;
   // Starts the idle period: a warning before its end, then the logout.
   void arm_idle(std::chrono::steady_clock::time_point now);
+  // The connection's deadline: the login or idle one, or the ping's if sooner.
+  void set_deadline(std::chrono::steady_clock::time_point when);
+  bool ping_due(std::chrono::steady_clock::time_point now);
   static void count_out(const core::Envelope& envelope);
+  void send_live(const core::EnvelopePtr& envelope);
   void end_by_admin_here(core::AdminEnd why);
   std::shared_ptr<Session> self();
 
@@ -202,6 +216,9 @@ class Session : public net::ConnectionHandler, public core::Participant {
   core::Credential credential_ = 0;  // the stored password the login verified
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point idle_end_;  // the idle logout, once logged in
+  std::chrono::steady_clock::time_point deadline_;  // login or idle, without the ping's
+  std::chrono::steady_clock::time_point ping_at_;   // keep_alive(): the next ping, or the drop
+  std::chrono::seconds ping_every_{0};
   bool idle_warned_ = false;
   core::AdminEnd admin_end_ = core::AdminEnd::kicked;
   // Set before joining, read by the operator's `who` from any thread.
@@ -214,6 +231,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   bool offline_begun_ = false;
   bool paced_line_due_ = false;
   bool flood_logged_ = false;
+  bool ping_sent_ = false;
 };
 
 template <class T>
