@@ -48,9 +48,15 @@ void ChatService::load() {
   load_rooms();
 }
 
-Recipients ChatService::take_offline(std::string_view user) {
+Recipients ChatService::take_offline(std::string_view user, Outbox& out) {
   auto it = online_.find(user);
   if (it == online_.end()) return {};
+  {
+    auto account = accounts_.find(user);
+    static const std::vector<store::RoomId> none;
+    announce(it->first, false, it->second, account == accounts_.end() ? none : account->second.rooms,
+             PresenceChange::offline, {}, out);
+  }
   Recipients connections = std::move(it->second.connections);
   auto presence = std::move(it->second);
   online_.erase(it);
@@ -146,22 +152,27 @@ ImportStats ChatService::import_users(const std::vector<UserEntry>& entries, std
   if (!disable.empty()) store_.set_disabled(disable, true);
 
   std::vector<std::pair<Recipients, AdminEnd>> to_end;
+  Outbox out;
   {
     std::lock_guard lock(mutex_);
-    for (auto& r : records)
+    for (auto& r : records) {
       accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::file, false, {}};
+      // A guest using the new account's name makes way for its owner.
+      if (guests_.count(r.name)) to_end.emplace_back(take_guest_offline(r.name, out), AdminEnd::kicked);
+    }
     for (std::size_t i = 0; i < changed.size(); ++i) {
       auto& account = accounts_[changed_names[i]];
       account.password_hash = changed[i].password_hash;
       account.disabled = false;
-      to_end.emplace_back(take_offline(changed_names[i]), AdminEnd::password_changed);
+      to_end.emplace_back(take_offline(changed_names[i], out), AdminEnd::password_changed);
     }
     for (const auto& name : enable_names) accounts_[name].disabled = false;
     for (const auto& name : disable_names) {
       accounts_[name].disabled = true;
-      to_end.emplace_back(take_offline(name), AdminEnd::disabled);
+      to_end.emplace_back(take_offline(name, out), AdminEnd::disabled);
     }
   }
+  deliver_all(std::move(out));
   for (auto& [connections, why] : to_end) stats.ended += end_all(connections, why);
   for (const auto& r : records) stats.created_names.push_back(r.name);
   stats.updated_names = std::move(changed_names);
@@ -183,9 +194,19 @@ AdminResult ChatService::add_account(std::string_view name, std::string_view pas
   }
   auto records = store_.save_accounts(
       {{std::string(name), hash_password(password, settings_.hash_cost), AccountManager::parleyctl}}, {});
-  std::lock_guard lock(mutex_);
-  for (auto& r : records)
-    accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false, {}};
+  Recipients guest;
+  Outbox out;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& r : records) {
+      accounts_[r.name] = Account{r.id, std::move(r.password_hash), {}, {}, AccountManager::parleyctl, false, {}};
+      // A guest using the new account's name makes way for its owner.
+      auto ended = take_guest_offline(r.name, out);
+      guest.insert(guest.end(), ended.begin(), ended.end());
+    }
+  }
+  deliver_all(std::move(out));
+  result.ended = end_all(guest, AdminEnd::kicked);
   return result;
 }
 
@@ -208,14 +229,16 @@ AdminResult ChatService::change_password(std::string_view name, std::string_view
       {id, hash_password(password, settings_.hash_cost), AccountManager::parleyctl}};
   store_.save_accounts({}, changed);
   Recipients connections;
+  Outbox out;
   {
     std::lock_guard lock(mutex_);
     auto& account = accounts_[result.name];  // admin_mutex_ kept it from going
     account.password_hash = std::move(changed.front().password_hash);
     account.manager = AccountManager::parleyctl;
     account.disabled = false;
-    connections = take_offline(result.name);
+    connections = take_offline(result.name, out);
   }
+  deliver_all(std::move(out));
   result.ended = end_all(connections, AdminEnd::password_changed);
   return result;
 }
@@ -226,6 +249,7 @@ AdminResult ChatService::delete_account(std::string_view name) {
   std::lock_guard admin(admin_mutex_);
   Recipients connections;
   store::AccountId id = 0;
+  Outbox out;
   {
     // Gone for the rules first: from now on nobody logs in as it or sends to
     // it, and messages for it are refused rather than stored.
@@ -235,10 +259,11 @@ AdminResult ChatService::delete_account(std::string_view name) {
     id = it->second.id;
     result.name = it->first;
     result.manager = it->second.manager;
-    connections = take_offline(result.name);
+    connections = take_offline(result.name, out);
     forget_account_rooms(it->second);
     accounts_.erase(it);
   }
+  deliver_all(std::move(out));
   store_.delete_account(id);
   result.ended = end_all(connections, AdminEnd::deleted);
   return result;
@@ -248,14 +273,16 @@ AdminResult ChatService::kick(std::string_view name) {
   AdminResult result;
   result.name = std::string(name);
   Recipients connections;
+  Outbox out;
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(name);
     if (it == accounts_.end()) return with_status(std::move(result), AdminStatus::unknown_user);
     result.name = it->first;
     result.manager = it->second.manager;
-    connections = take_offline(result.name);
+    connections = take_offline(result.name, out);
   }
+  deliver_all(std::move(out));
   result.ended = end_all(connections, AdminEnd::kicked);
   return result;
 }
@@ -278,6 +305,8 @@ std::vector<OnlineInfo> ChatService::who() const {
     std::lock_guard lock(mutex_);
     for (const auto& [name, presence] : online_)
       for (const auto& p : presence.connections) out.push_back({name, p->peer(), p->since()});
+    for (const auto& [nick, guest] : guests_)
+      for (const auto& p : guest.presence.connections) out.push_back({nick, p->peer(), p->since(), true});
   }
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
     if (!same_name(x.name, y.name)) return name_less(x.name, y.name);
@@ -294,6 +323,8 @@ std::optional<std::size_t> ChatService::notice(std::string_view text) {
     std::lock_guard lock(mutex_);
     for (const auto& [name, presence] : online_)
       everyone.insert(everyone.end(), presence.connections.begin(), presence.connections.end());
+    for (const auto& [nick, guest] : guests_)
+      everyone.insert(everyone.end(), guest.presence.connections.begin(), guest.presence.connections.end());
   }
   for (const auto& p : everyone) p->notice(clean);
   return everyone.size();
@@ -308,6 +339,7 @@ std::size_t ChatService::connection_count() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
   for (const auto& [name, presence] : online_) n += presence.connections.size();
+  for (const auto& [nick, guest] : guests_) n += guest.presence.connections.size();
   return n;
 }
 
@@ -355,7 +387,8 @@ LoginVerdict ChatService::finish_login_check(std::string_view user, std::string_
 bool ChatService::join(const std::string& user, std::shared_ptr<Participant> participant, std::size_t page_size,
                        store::Callback<store::MailboxPage> first_page, std::optional<Credential> credential,
                        UnreadSnapshot* unread) {
-  std::lock_guard lock(mutex_);
+  Outbox out;
+  std::unique_lock lock(mutex_);
   auto it = accounts_.find(user);
   if (it == accounts_.end() || it->second.disabled) return false;
   if (credential && *credential != std::hash<std::string>{}(it->second.password_hash)) return false;
@@ -376,8 +409,12 @@ bool ChatService::join(const std::string& user, std::shared_ptr<Participant> par
     }
   }
   presence.connections.push_back(std::move(participant));
+  if (presence.connections.size() == 1)
+    announce(name, false, presence, account.rooms, PresenceChange::online, {}, out);
   store_.set_last_seen(account.id, *account.last_seen, nullptr);
   store_.fetch_mailbox(account.id, 0, page_size, std::move(first_page));
+  lock.unlock();
+  deliver_all(std::move(out));
   return true;
 }
 
@@ -410,9 +447,25 @@ store::AccountId ChatService::sender_id(std::string_view user) const {
 }
 
 void ChatService::leave(const std::string& user, const Participant* participant) {
-  std::lock_guard lock(mutex_);
+  Outbox out;
+  {
+    std::lock_guard lock(mutex_);
+    leave_locked(user, participant, out);
+  }
+  deliver_all(std::move(out));
+}
+
+void ChatService::leave_locked(const std::string& user, const Participant* participant, Outbox& out) {
+  drop_watches(participant);
   auto it = online_.find(user);
-  if (it == online_.end()) return;
+  if (it == online_.end()) {
+    auto guest = guests_.find(user);
+    if (guest == guests_.end()) return;
+    const auto& connections = guest->second.presence.connections;
+    bool its_own = std::any_of(connections.begin(), connections.end(), [&](auto& p) { return p.get() == participant; });
+    if (its_own) take_guest_offline(user, out);
+    return;
+  }
   auto& connections = it->second.connections;
   auto pos = std::find_if(connections.begin(), connections.end(), [&](auto& p) { return p.get() == participant; });
   if (pos == connections.end()) return;  // already left: leaving is idempotent
@@ -420,6 +473,9 @@ void ChatService::leave(const std::string& user, const Participant* participant)
   auto account = accounts_.find(user);
   if (account != accounts_.end()) rooms_offline(account->second, participant);
   if (connections.empty()) {
+    static const std::vector<store::RoomId> none;
+    announce(it->first, false, it->second, account == accounts_.end() ? none : account->second.rooms,
+             PresenceChange::offline, {}, out);
     if (account != accounts_.end()) mark_rooms_read(account->second, it->second);
     online_.erase(it);
   }
@@ -434,7 +490,8 @@ std::vector<UserSummary> ChatService::summaries(std::vector<std::string> names) 
   out.reserve(names.size());
   for (auto& n : names) {
     const auto& intro = account(n)->second.intro;
-    out.push_back({std::move(n), intro});
+    auto presence = online_.find(n);
+    out.push_back({std::move(n), intro, false, presence == online_.end() ? std::string() : presence->second.away});
   }
   return out;
 }
@@ -444,7 +501,12 @@ std::vector<UserSummary> ChatService::who_else(const std::string& user) const {
   std::vector<std::string> names;
   for (auto& [name, presence] : online_)
     if (!same_name(name, user)) names.push_back(name);
-  return summaries(std::move(names));
+  auto out = summaries(std::move(names));
+  if (guests_.empty()) return out;
+  for (const auto& [nick, guest] : guests_)
+    if (!same_name(nick, user)) out.push_back({nick, {}, true, guest.presence.away});
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return name_less(a.name, b.name); });
+  return out;
 }
 
 std::optional<std::vector<UserSummary>> ChatService::who_last(const std::string& user, int minutes) const {
@@ -465,6 +527,12 @@ ChatMessage ChatService::make_message(const std::string& from, std::string text,
   auto it = accounts_.find(from);
   ChatMessage m;
   m.sender = it != accounts_.end() ? it->first : from;
+  if (it == accounts_.end()) {
+    if (auto guest = guests_.find(from); guest != guests_.end()) {
+      m.sender = guest->first;
+      m.guest = true;
+    }
+  }
   m.text = std::move(text);
   m.kind = kind;
   m.sent_at = clock_.now();
@@ -476,6 +544,10 @@ void ChatService::deliver(Recipients to, ChatMessage message) {
   auto envelope = std::make_shared<const Envelope>(std::move(message));
   if (fanout_) return fanout_->deliver(std::move(to), std::move(envelope));
   for (auto& p : to) p->deliver(envelope);
+}
+
+void ChatService::deliver_all(Outbox outbox) {
+  for (auto& [to, message] : outbox) deliver(std::move(to), std::move(message));
 }
 
 void ChatService::add_connections(std::string_view user, Recipients& out) const {
@@ -493,14 +565,26 @@ SendStatus ChatService::send_private(const std::string& from, const std::string&
   {
     std::lock_guard lock(mutex_);
     auto target = accounts_.find(to);
-    if (target == accounts_.end()) return SendStatus::unknown_user;
-    message = make_message(from, std::move(clean), MessageKind::private_message);
-    add_connections(to, live);
-    if (settings_.history_retention.count() > 0)
-      store_.save_private_history(sender_id(from), target->second.id, message, nullptr);
-    if (live.empty()) {
-      store_.save_direct({target->second.id}, sender_id(from), std::move(message), std::move(stored));
-      return SendStatus::storing;
+    if (target == accounts_.end()) {
+      // Live to a guest, and kept nowhere.
+      auto guest = guests_.find(to);
+      if (guest == guests_.end()) return SendStatus::unknown_user;
+      message = make_message(from, std::move(clean), MessageKind::private_message);
+      live = guest->second.presence.connections;
+    } else if (guest_user(from)) {
+      // A guest leaves no offline messages and no history.
+      add_connections(to, live);
+      if (live.empty()) return SendStatus::recipient_offline;
+      message = make_message(from, std::move(clean), MessageKind::private_message);
+    } else {
+      message = make_message(from, std::move(clean), MessageKind::private_message);
+      add_connections(to, live);
+      if (settings_.history_retention.count() > 0)
+        store_.save_private_history(sender_id(from), target->second.id, message, nullptr);
+      if (live.empty()) {
+        store_.save_direct({target->second.id}, sender_id(from), std::move(message), std::move(stored));
+        return SendStatus::storing;
+      }
     }
   }
   deliver(std::move(live), std::move(message));
@@ -519,7 +603,8 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
     message = make_message(from, std::move(clean), MessageKind::broadcast);
     auto self = online_.find(from);
     std::size_t others = online_.size() - (self == online_.end() ? 0 : 1);
-    offline = accounts_.size() - others - (accounts_.count(from) ? 1 : 0);
+    // A guest's broadcast reaches whoever is online, and is kept nowhere.
+    offline = message.guest ? 0 : accounts_.size() - others - (accounts_.count(from) ? 1 : 0);
     std::vector<store::AccountId> seen_live;
     if (offline > 0) seen_live.reserve(others);
     live.reserve(others);
@@ -528,6 +613,10 @@ std::optional<std::size_t> ChatService::broadcast_all(const std::string& from, s
       auto& connections = it->second.connections;
       live.insert(live.end(), connections.begin(), connections.end());
       if (offline > 0) seen_live.push_back(it->second.id);
+    }
+    for (const auto& [nick, guest] : guests_) {
+      if (same_name(nick, from)) continue;
+      live.insert(live.end(), guest.presence.connections.begin(), guest.presence.connections.end());
     }
     if (offline > 0) store_.save_broadcast(sender_id(from), message, std::move(seen_live), std::move(stored));
   }
@@ -554,10 +643,18 @@ std::optional<std::vector<TargetStatus>> ChatService::broadcast_users(const std:
       if (same_name(name, from)) continue;
       auto target = accounts_.find(name);
       if (target == accounts_.end()) {
-        statuses.push_back({name, SendStatus::unknown_user});
+        if (auto guest = guests_.find(name); guest != guests_.end()) {
+          live.insert(live.end(), guest->second.presence.connections.begin(),
+                      guest->second.presence.connections.end());
+          statuses.push_back({guest->first, SendStatus::delivered});
+        } else {
+          statuses.push_back({name, SendStatus::unknown_user});
+        }
       } else if (online_.count(name)) {
         add_connections(name, live);
         statuses.push_back({target->first, SendStatus::delivered});
+      } else if (message.guest) {
+        statuses.push_back({target->first, SendStatus::recipient_offline});
       } else {
         offline.push_back(target->second.id);
         statuses.push_back({target->first, SendStatus::storing});
@@ -615,7 +712,7 @@ std::optional<std::string> ChatService::account_name(std::string_view user) cons
 
 std::size_t ChatService::online_count() const {
   std::lock_guard lock(mutex_);
-  return online_.size();
+  return online_.size() + guests_.size();
 }
 
 ChatSettings ChatService::settings() const {

@@ -39,8 +39,34 @@ struct ChatSettings {
 struct UserSummary {
   std::string name;
   std::string intro;
+  bool guest = false;
+  std::string away{};  // empty: not away
   bool operator==(const UserSummary&) const = default;
 };
+
+// One user as WHOIS-like lookups see it.
+struct UserDetails {
+  std::string name;  // the account's spelling or the guest's nick
+  std::string intro;
+  bool guest = false;
+  bool online = false;
+  std::string away;
+  std::optional<TimePoint> last_seen;  // accounts only
+  // Its public rooms and the rooms it shares with the one asking, sorted.
+  std::vector<std::string> rooms;
+  std::size_t connections = 0;
+  TimePoint since{};  // online: when its oldest connection logged in
+};
+
+// A guest: a user without an account, online under a nickname.
+enum class GuestStatus {
+  ok,
+  bad_name,      // not a valid account name
+  account_name,  // an account's name, in any case
+  in_use,        // an online guest's nick, in any case
+};
+
+inline constexpr std::size_t kAwayMax = 200;  // characters; longer away messages are cut
 
 enum class LoginOutcome {
   ok,
@@ -64,6 +90,7 @@ enum class SendStatus {
   unknown_user,
   to_self,
   empty_text,
+  recipient_offline,  // from a guest to an account offline: guests leave no messages
 };
 
 struct TargetStatus {
@@ -109,6 +136,7 @@ struct OnlineInfo {
   std::string name;
   std::string peer;
   TimePoint since{};
+  bool guest = false;
 };
 
 // Account names ignore ASCII case: every call takes a name in any spelling,
@@ -175,7 +203,35 @@ class ChatService {
                      store::Callback<store::MailboxPage> page);
   // Called once a page has been written to the user's connection.
   void ack_mailbox(const std::string& user, store::MessageId upto, store::Callback<store::Done> done);
+  // Ends one connection of an account or the guest; the participant's
+  // watches go too.
   void leave(const std::string& user, const Participant* participant);
+
+  // --- Guests: online only, under a nick that no account has -------------
+  // A guest leaves no trace in the store: no mailbox, history, last seen or
+  // intro; it joins existing public rooms live. leave() ends it, and the
+  // nick is free again. A guest has one connection.
+  GuestStatus join_guest(const std::string& nick, std::shared_ptr<Participant> participant);
+  bool is_guest(std::string_view name) const;
+
+  // --- Presence ------------------------------------------------------------
+  // Presence messages about a user go to the participants watching its
+  // name and to the connections of its rooms' members and guests that
+  // want them; never to the user's own connections.
+  // Empty text: back. Sanitised, cut to kAwayMax characters; forgotten
+  // when the user goes offline.
+  void set_away(const std::string& user, std::string_view text);
+  // nullopt: not away, or not online.
+  std::optional<std::string> away(std::string_view user) const;
+  // Any name, in any case: an account, a guest's nick, a name nobody has.
+  // The caller bounds how many names a participant watches.
+  void watch(const std::shared_ptr<Participant>& participant, std::string_view name);
+  void unwatch(const Participant* participant, std::string_view name);
+  void unwatch_all(const Participant* participant);
+  // An account or a guest online.
+  bool is_online(std::string_view name) const;
+  // nullopt: no such account and no such guest online.
+  std::optional<UserDetails> details(std::string_view asking, std::string_view name) const;
 
   std::vector<UserSummary> who_else(const std::string& user) const;
   // nullopt when minutes is outside 0..last_hour.
@@ -267,6 +323,8 @@ class ChatService {
   void update_rules(const LockoutPolicy& lockout, int last_hour);
 
  private:
+  // Messages gathered under the mutex and delivered once it is released.
+  using Outbox = std::vector<std::pair<Recipients, ChatMessage>>;
   // Keyed by the account's own spelling, found by any spelling.
   struct Account {
     store::AccountId id = 0;
@@ -282,13 +340,14 @@ class ChatService {
   store::AccountId sender_id(std::string_view user) const;
   // Takes the user offline at once (under the mutex) and returns the
   // connections to end.
-  Recipients take_offline(std::string_view user);
+  Recipients take_offline(std::string_view user, Outbox& out);
   static std::size_t end_all(const Recipients& connections, AdminEnd why);
   // The account of `user` (any spelling); throws for an unknown name.
   Accounts::iterator account(std::string_view user);
   Accounts::const_iterator account(std::string_view user) const;
   ChatMessage make_message(const std::string& from, std::string text, MessageKind kind) const;
   void deliver(Recipients to, ChatMessage message);
+  void deliver_all(Outbox outbox);
   void add_connections(std::string_view user, Recipients& out) const;
   std::vector<UserSummary> summaries(std::vector<std::string> names) const;
 
@@ -306,8 +365,31 @@ class ChatService {
     // Its unread room messages were shown: from now on it reads its rooms
     // live, and going offline marks them read.
     bool caught_up = false;
+    std::string away;  // empty: not away
   };
   NameMap<Presence> online_;  // keyed by the account's own spelling
+  struct Guest {
+    Presence presence;
+    std::vector<store::RoomId> rooms;  // live in them
+  };
+  NameMap<Guest> guests_;  // keyed by the nick as given; never an account's name
+  // Who watches each name (any case), and what each participant watches.
+  using Watchers = std::unordered_map<const Participant*, std::shared_ptr<Participant>>;
+  NameMap<Watchers> watchers_;
+  std::unordered_map<const Participant*, NameMap<bool>> watching_;
+  // A presence message about `name` (as spelled), for its watchers and its
+  // rooms' connections that want it.
+  void announce(const std::string& name, bool guest, const Presence& presence,
+                const std::vector<store::RoomId>& rooms, PresenceChange change, std::string text, Outbox& out) const;
+  const Presence* presence_of(std::string_view name) const;
+  Presence* presence_of(std::string_view name);
+  // The guest goes offline at once: it leaves its rooms (an event each);
+  // returns its connections.
+  Recipients take_guest_offline(std::string_view nick, Outbox& out);
+  void leave_locked(const std::string& user, const Participant* participant, Outbox& out);
+  void drop_watches(const Participant* participant);
+  // The user is a guest (not an account) that is online.
+  bool guest_user(std::string_view user) const;
   LockoutTracker lockout_;
 
   // --- Rooms: under mutex_ ---------------------------------------------------
@@ -317,6 +399,14 @@ class ChatService {
   // The participant's connection joins or leaves the live sets of its rooms.
   void rooms_online(const Account& account, const std::shared_ptr<Participant>& participant);
   void rooms_offline(const Account& account, const Participant* participant);
+  static void live_add(Room& room, const std::shared_ptr<Participant>& participant);
+  static void live_remove(Room& room, const Participant* participant);
+  // Guests in rooms (under mutex_).
+  RoomReply guest_join_room(const std::string& nick, std::string_view name, const Participant* from);
+  void guest_leave_room(Guest& guest, const std::string& nick, Room& room, RoomEvent event, const std::string& by,
+                        const Participant* from);
+  bool guest_in(const Room& room, std::string_view nick) const { return room.guests.count(nick) > 0; }
+  bool acting_guest(const Actor& actor) const;
   // The user went offline: if it was caught up, it has read everything.
   void mark_rooms_read(Account& account, const Presence& presence);
   void add_member(Room& room, Account& account, const std::string& name, bool owner,
@@ -325,7 +415,7 @@ class ChatService {
   // owner, an empty one is deleted (`room` is then gone).
   void drop_member(Room& room, Account& account, store::Callback<store::Done> stored);
   void room_event(Room& room, RoomEvent event, const std::string& sender, std::string target, std::string text,
-                  const Participant* from);
+                  const Participant* from, bool sender_guest = false);
   void delete_room(Room& room, store::Callback<store::Done> done);
   void forget_account_rooms(Account& account);
   RoomInfo info(const Room& room, store::AccountId asking) const;

@@ -20,6 +20,13 @@ RoomReply reply(RoomStatus status, std::string room = {}, std::string target = {
 
 std::string clean_line(std::string_view text) { return std::string(trim(sanitize_text(text))); }
 
+// A guest's change is kept nowhere: it is done once the mutex is released.
+RoomReply guest_done(RoomReply r, std::unique_lock<std::mutex>& lock, store::Callback<store::Done>& stored) {
+  lock.unlock();
+  if (r.status == RoomStatus::ok && stored) stored(store::Done{});
+  return r;
+}
+
 }  // namespace
 
 void ChatService::load_rooms() {
@@ -61,12 +68,22 @@ const Room* ChatService::find_room(std::string_view name) const {
   return it == room_ids_.end() ? nullptr : &rooms_.at(it->second);
 }
 
+void ChatService::live_add(Room& room, const std::shared_ptr<Participant>& participant) {
+  room.live.add(participant);
+  if (participant->wants_presence()) room.presence_live.add(participant);
+}
+
+void ChatService::live_remove(Room& room, const Participant* participant) {
+  room.live.remove(participant);
+  room.presence_live.remove(participant);
+}
+
 void ChatService::rooms_online(const Account& account, const std::shared_ptr<Participant>& participant) {
-  for (auto id : account.rooms) rooms_.at(id).live.add(participant);
+  for (auto id : account.rooms) live_add(rooms_.at(id), participant);
 }
 
 void ChatService::rooms_offline(const Account& account, const Participant* participant) {
-  for (auto id : account.rooms) rooms_.at(id).live.remove(participant);
+  for (auto id : account.rooms) live_remove(rooms_.at(id), participant);
 }
 
 void ChatService::mark_rooms_read(Account& account, const Presence& presence) {
@@ -91,9 +108,10 @@ bool ChatService::may_manage(const Actor& actor, const Room& room) const {
 }
 
 void ChatService::room_event(Room& room, RoomEvent event, const std::string& sender, std::string target,
-                             std::string text, const Participant* from) {
+                             std::string text, const Participant* from, bool sender_guest) {
   ChatMessage m;
-  m.sender = sender;  // the account's spelling, or empty for the operator
+  m.sender = sender;  // the account's spelling or guest's nick, or empty for the operator
+  m.guest = sender_guest;
   m.text = std::move(text);
   m.kind = MessageKind::room_event;
   m.sent_at = clock_.now();
@@ -112,7 +130,7 @@ void ChatService::add_member(Room& room, Account& account, const std::string& na
   room.invites.erase(account.id);
   account.rooms.push_back(room.id);
   if (auto presence = online_.find(name); presence != online_.end())
-    for (const auto& p : presence->second.connections) room.live.add(p);
+    for (const auto& p : presence->second.connections) live_add(room, p);
 }
 
 void ChatService::drop_member(Room& room, Account& account, store::Callback<store::Done> stored) {
@@ -122,8 +140,13 @@ void ChatService::drop_member(Room& room, Account& account, store::Callback<stor
   room.members.erase(account.id);
   std::erase(account.rooms, room.id);
   if (auto presence = online_.find(member_name); presence != online_.end())
-    for (const auto& p : presence->second.connections) room.live.remove(p.get());
+    for (const auto& p : presence->second.connections) live_remove(room, p.get());
   if (room.members.empty()) {
+    // The guests go with the room, removed by nobody.
+    while (!room.guests.empty()) {
+      std::string nick = room.guests.begin()->first;
+      guest_leave_room(guests_.at(nick), nick, room, RoomEvent::removed, {}, nullptr);
+    }
     store_.remove_member(room.id, account.id, nullptr);
     return delete_room(room, std::move(stored));
   }
@@ -162,9 +185,12 @@ void ChatService::forget_account_rooms(Account& account) {
 RoomReply ChatService::join_room(const std::string& user, std::string_view name, const Participant* from,
                                  store::Callback<store::Done> stored) {
   if (!is_valid_room_name(name)) return reply(RoomStatus::bad_name, std::string(name));
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   auto account = accounts_.find(user);
-  if (account == accounts_.end()) return reply(RoomStatus::no_such_user);
+  if (account == accounts_.end()) {
+    if (!guests_.count(user)) return reply(RoomStatus::no_such_user);
+    return guest_done(guest_join_room(user, name, from), lock, stored);
+  }
   auto& [spelled, me] = *account;
   Room* room = find_room(name);
   if (room && room->members.count(me.id)) return reply(RoomStatus::already_member, room->name);
@@ -195,10 +221,16 @@ RoomReply ChatService::join_room(const std::string& user, std::string_view name,
 
 RoomReply ChatService::leave_room(const std::string& user, std::string_view name, const Participant* from,
                                   store::Callback<store::Done> stored) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   auto account = accounts_.find(user);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
+  if (account == accounts_.end() && guest_in(*room, user)) {
+    auto guest = guests_.find(user);
+    auto r = reply(RoomStatus::ok, room->name);
+    guest_leave_room(guest->second, guest->first, *room, RoomEvent::left, guest->first, from);
+    return guest_done(std::move(r), lock, stored);
+  }
   if (account == accounts_.end() || !room->members.count(account->second.id))
     return reply(RoomStatus::not_member, room->name);
   auto r = reply(RoomStatus::ok, room->name);
@@ -213,6 +245,7 @@ RoomReply ChatService::set_topic(const Actor& actor, std::string_view name, std:
   std::lock_guard lock(mutex_);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
+  if (acting_guest(actor)) return reply(RoomStatus::guest_not_allowed, room->name);
   if (!may_manage(actor, *room)) return reply(RoomStatus::not_owner, room->name);
   if (utf8_length(clean) > kTopicMax) return reply(RoomStatus::too_long, room->name);
   room->topic = clean;
@@ -228,7 +261,7 @@ RoomReply ChatService::topic(const std::string& user, std::string_view name) con
   const Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
   auto account = accounts_.find(user);
-  bool member = account != accounts_.end() && room->members.count(account->second.id);
+  bool member = account != accounts_.end() ? room->members.count(account->second.id) > 0 : guest_in(*room, user);
   if (room->invite_only && !member) return reply(RoomStatus::not_member, room->name);
   auto r = reply(RoomStatus::ok, room->name);
   r.topic = room->topic;
@@ -240,6 +273,7 @@ RoomReply ChatService::invite(const Actor& actor, std::string_view user, std::st
   std::lock_guard lock(mutex_);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
+  if (acting_guest(actor)) return reply(RoomStatus::guest_not_allowed, room->name);
   if (!actor.is_operator()) {
     auto me = accounts_.find(actor.user);
     if (me == accounts_.end() || !room->members.count(me->second.id)) return reply(RoomStatus::not_member, room->name);
@@ -274,6 +308,7 @@ RoomReply ChatService::find_managed_member(const Actor& actor, std::string_view 
   out.room = find_room(name);
   if (!out.room) return reply(RoomStatus::no_such_room, std::string(name));
   const auto& room_name = out.room->name;
+  if (acting_guest(actor)) return reply(RoomStatus::guest_not_allowed, room_name);
   if (!may_manage(actor, *out.room)) return reply(RoomStatus::not_owner, room_name);
   out.account = accounts_.find(user);
   if (out.account == accounts_.end()) return reply(RoomStatus::no_such_user, room_name, std::string(user));
@@ -287,9 +322,17 @@ RoomReply ChatService::find_managed_member(const Actor& actor, std::string_view 
 
 RoomReply ChatService::remove_member(const Actor& actor, std::string_view user, std::string_view name,
                                      const Participant* from, store::Callback<store::Done> stored) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ManagedMember t;
-  if (auto refused = find_managed_member(actor, user, name, t); refused.status != RoomStatus::ok) return refused;
+  if (auto refused = find_managed_member(actor, user, name, t); refused.status != RoomStatus::ok) {
+    // An owner may also show a guest the door.
+    auto guest = guests_.find(user);
+    if (refused.status != RoomStatus::no_such_user || guest == guests_.end()) return refused;
+    if (!guest_in(*t.room, user)) return reply(RoomStatus::target_not_member, t.room->name, guest->first);
+    auto r = reply(RoomStatus::ok, t.room->name, guest->first);
+    guest_leave_room(guest->second, guest->first, *t.room, RoomEvent::removed, actor.user, from);
+    return guest_done(std::move(r), lock, stored);
+  }
   auto* room = t.room;
   auto target = t.account;
   auto* member = t.member;
@@ -346,6 +389,7 @@ RoomReply ChatService::set_access(const Actor& actor, std::string_view name, boo
   std::lock_guard lock(mutex_);
   Room* room = find_room(name);
   if (!room) return reply(RoomStatus::no_such_room, std::string(name));
+  if (acting_guest(actor)) return reply(RoomStatus::guest_not_allowed, room->name);
   if (!may_manage(actor, *room)) return reply(RoomStatus::not_owner, room->name);
   room->invite_only = invite_only;
   store_.set_invite_only(room->id, invite_only, std::move(stored));
@@ -359,23 +403,29 @@ RoomReply ChatService::send_room(const std::string& user, std::string_view name,
   Recipients live;
   ChatMessage message;
   RoomReply r;
+  bool guest = false;
   {
     std::lock_guard lock(mutex_);
     Room* room = find_room(name);
     if (!room) return reply(RoomStatus::no_such_room, std::string(name));
     auto account = accounts_.find(user);
-    if (account == accounts_.end() || !room->members.count(account->second.id))
+    guest = account == accounts_.end() && guest_in(*room, user);
+    if (!guest && (account == accounts_.end() || !room->members.count(account->second.id)))
       return reply(RoomStatus::not_member, room->name);
     if (clean.empty()) return reply(RoomStatus::empty_text, room->name);
     message = make_message(user, std::move(clean), MessageKind::room);
     message.room = room->name;
-    // One row, whatever the number of members; its id orders the room.
-    message.id = store_.save_room_message(room->id, account->second.id, message, std::move(stored));
-    room->last_message = message.id;
+    // One row, whatever the number of members; its id orders the room. A
+    // guest's message is live only (id 0).
+    if (!guest) {
+      message.id = store_.save_room_message(room->id, account->second.id, message, std::move(stored));
+      room->last_message = message.id;
+    }
     live = room->live.all_but(from);
     r = reply(RoomStatus::ok, room->name);
   }
   deliver(std::move(live), std::move(message));
+  if (guest && stored) stored(store::Done{});
   return r;
 }
 
@@ -389,6 +439,7 @@ RoomInfo ChatService::info(const Room& room, store::AccountId asking) const {
     if (online_.count(m.name)) ++i.online;
   auto me = room.members.find(asking);
   i.owner = me != room.members.end() && me->second.owner;
+  i.guests = room.guests.size();
   return i;
 }
 
@@ -404,8 +455,9 @@ RoomListing ChatService::rooms(const std::string& user) const {
   std::lock_guard lock(mutex_);
   auto account = accounts_.find(user);
   store::AccountId me = account == accounts_.end() ? 0 : account->second.id;
+  bool guest = account == accounts_.end() && guests_.count(user);
   for (const auto& [id, room] : rooms_) {
-    if (room.members.count(me))
+    if (room.members.count(me) || (guest && guest_in(room, user)))
       out.joined.push_back(info(room, me));
     else if (!room.invite_only)
       out.public_rooms.push_back(info(room, me));
@@ -438,7 +490,8 @@ MembersReply ChatService::members(const Actor& actor, std::string_view name) con
   out.room = room->name;
   if (!actor.is_operator() && room->invite_only) {
     auto me = accounts_.find(actor.user);
-    if (me == accounts_.end() || !room->members.count(me->second.id)) {
+    bool member = me != accounts_.end() ? room->members.count(me->second.id) > 0 : guest_in(*room, actor.user);
+    if (!member) {
       out.status = RoomStatus::not_member;
       return out;
     }
@@ -448,6 +501,7 @@ MembersReply ChatService::members(const Actor& actor, std::string_view name) con
     out.members.push_back({m.name, account == accounts_.end() ? std::string() : account->second.intro, m.owner,
                            online_.count(m.name) > 0});
   }
+  for (const auto& [nick, connection] : room->guests) out.members.push_back({nick, {}, false, true, true});
   sort_by_name(out.members, &MemberInfo::name);
   return out;
 }
@@ -496,7 +550,7 @@ HistoryReply ChatService::history(const std::string& user, std::string_view targ
   std::lock_guard lock(mutex_);
   auto me = accounts_.find(user);
   if (me == accounts_.end()) {
-    out.status = HistoryStatus::no_such_user;
+    out.status = guests_.count(user) ? HistoryStatus::guest : HistoryStatus::no_such_user;
     return out;
   }
   store::Conversation conversation;
@@ -553,6 +607,43 @@ void ChatService::update_room_rules(std::chrono::seconds history_retention, std:
   settings_.history_retention = history_retention;
   settings_.max_rooms = max_rooms;
   settings_.max_rooms_per_user = max_rooms_per_user;
+}
+
+}  // namespace parley::core
+
+namespace parley::core {
+
+RoomReply ChatService::guest_join_room(const std::string& nick, std::string_view name, const Participant* from) {
+  Room* room = find_room(name);
+  if (!room) return reply(RoomStatus::guest_not_allowed, std::string(name));  // guests create no rooms
+  auto& [spelled, guest] = *guests_.find(nick);
+  if (guest_in(*room, nick)) return reply(RoomStatus::already_member, room->name);
+  if (room->invite_only) return reply(RoomStatus::guest_not_allowed, room->name);
+  if (guest.rooms.size() >= settings_.max_rooms_per_user) return reply(RoomStatus::too_many_joined, room->name);
+  room->guests[spelled] = guest.presence.connections.front();
+  for (const auto& p : guest.presence.connections) live_add(*room, p);
+  guest.rooms.push_back(room->id);
+  room_event(*room, RoomEvent::joined, spelled, {}, {}, from, true);
+  auto r = reply(RoomStatus::ok, room->name);
+  r.members = room->members.size() + room->guests.size();
+  r.topic = room->topic;
+  return r;
+}
+
+void ChatService::guest_leave_room(Guest& guest, const std::string& nick, Room& room, RoomEvent event,
+                                   const std::string& by, const Participant* from) {
+  auto remove = [&] {
+    room.guests.erase(nick);
+    for (const auto& p : guest.presence.connections) live_remove(room, p.get());
+    std::erase(guest.rooms, room.id);
+  };
+  if (event == RoomEvent::left) {
+    remove();
+    room_event(room, event, nick, {}, {}, from, true);
+  } else {  // the one removed hears it too
+    room_event(room, event, by, nick, {}, from);
+    remove();
+  }
 }
 
 }  // namespace parley::core

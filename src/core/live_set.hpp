@@ -17,6 +17,7 @@ class LiveSet {
   std::size_t size() const { return connections_.size(); }
   // Every connection but `except` (the sender's own, say).
   Recipients all_but(const Participant* except) const;
+  const Recipients& connections() const { return connections_; }
 
  private:
   Recipients connections_;

@@ -14,7 +14,12 @@
 
 namespace parley::core {
 
-enum class MessageKind { private_message = 0, broadcast = 1, room = 2, room_event = 3, invitation = 4 };
+enum class MessageKind { private_message = 0, broadcast = 1, room = 2, room_event = 3, invitation = 4, presence = 5 };
+
+// A presence message: its sender came online (its first connection),
+// went offline (its last one ended), set an away message (in text) or
+// cleared it.
+enum class PresenceChange { online, offline, away, back };
 
 // What happened in a room, for its members (and, for `removed`, the one
 // removed). Protocols render these their own way.
@@ -37,12 +42,15 @@ struct ChatMessage {
   std::int64_t id = 0;  // room messages: the store's id, unique in the room
   std::string target;   // events and invitations: the user acted upon
   RoomEvent event = RoomEvent::joined;
+  PresenceChange presence = PresenceChange::online;
+  bool guest = false;  // the sender is a guest (no account)
 };
 
 // Each wire protocol encodes a message once, into its own slot, and every
-// recipient on that protocol shares the bytes.
-enum class ProtocolSlot : std::size_t { classic = 0, irc = 1, websocket = 2 };
-inline constexpr std::size_t kProtocolSlots = 3;
+// recipient on that protocol shares the bytes. IRC has one slot per set of
+// tags its clients asked for: none, the time, or all.
+enum class ProtocolSlot : std::size_t { classic = 0, irc = 1, irc_time = 2, irc_tags = 3, websocket = 4 };
+inline constexpr std::size_t kProtocolSlots = 5;
 
 class Envelope {
  public:
@@ -92,6 +100,10 @@ class Participant {
   // thread: together they let a fan-out hand each thread one task.
   virtual std::size_t shard() const { return 0; }
   virtual void deliver_here(EnvelopePtr envelope) { deliver(std::move(envelope)); }
+  // Whether presence messages about the users of its rooms should reach
+  // it (watched names reach it anyway): fixed before the participant
+  // joins, so readable from any thread.
+  virtual bool wants_presence() const { return false; }
 };
 
 using Recipients = std::vector<std::shared_ptr<Participant>>;

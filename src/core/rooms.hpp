@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/account_name.hpp"
 #include "core/clock.hpp"
 #include "core/live_set.hpp"
 #include "store/store.hpp"
@@ -31,7 +32,10 @@ struct Room {
   std::int64_t next_since = 0;
   std::unordered_map<store::AccountId, RoomMember> members;
   std::unordered_map<store::AccountId, std::string> invites;  // invitee -> who invited
-  LiveSet live;                                               // connections of the members online
+  LiveSet live;                                               // connections of the members and guests online
+  LiveSet presence_live;  // those of `live` that want presence messages
+  // Guests in the room (live only, never stored): nick -> its connection.
+  NameMap<std::shared_ptr<Participant>> guests;
 };
 
 // Who acts on a room: a user, or the server's operator (parleyctl), who may
@@ -61,6 +65,9 @@ enum class RoomStatus {
   already_invited,
   too_long,          // a topic over the limit
   too_many_invites,  // the room's pending invitations
+  // A guest may not create rooms, join invite-only ones, invite, or do
+  // what owners do.
+  guest_not_allowed,
 };
 
 inline constexpr std::size_t kTopicMax = 300;         // characters
@@ -83,6 +90,7 @@ struct RoomInfo {
   std::size_t members = 0;
   std::size_t online = 0;  // members with a connection
   bool owner = false;      // the asking user owns it
+  std::size_t guests = 0;  // guests in it (not counted in members or online)
 };
 
 struct RoomListing {
@@ -100,6 +108,7 @@ struct MemberInfo {
   std::string intro;
   bool owner = false;
   bool online = false;
+  bool guest = false;  // a guest in the room now (online, never an owner)
 };
 
 // The unread messages of one room, shown at login.
@@ -123,7 +132,13 @@ struct MembersReply {
   std::vector<MemberInfo> members;  // sorted by name
 };
 
-enum class HistoryStatus { ok, no_such_user, no_such_room, not_member };
+enum class HistoryStatus {
+  ok,
+  no_such_user,
+  no_such_room,
+  not_member,
+  guest,  // the asking user is a guest: nothing is kept for guests
+};
 
 struct HistoryReply {
   HistoryStatus status = HistoryStatus::ok;

@@ -54,6 +54,12 @@ struct Raw {
   std::int64_t login_queue = 256;
   std::vector<std::string> exempt;
   int tls_port = -1;  // none
+  int irc_port = -1;  // none
+  int irc_tls_port = -1;
+  std::string server_name;
+  std::string motd;
+  bool guests = false;
+  std::int64_t irc_ping = 120;
   std::string tls_cert;
   std::string tls_key;
   std::int64_t tls_handshake_timeout = 10;
@@ -76,7 +82,7 @@ void check_range(const std::string& name, std::int64_t value, std::int64_t low, 
     throw ConfigError(fmt::format("{} must be between {} and {}, not {}", name, low, high, value));
 }
 
-const char* const kProtocols[] = {"classic"};
+const char* const kProtocols[] = {"classic", "irc"};
 
 // toml++'s integer conversion: an integer, a whole float or a boolean. A
 // float beyond the range of int64_t is refused here first: toml++ would
@@ -273,6 +279,25 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
           throw ConfigError(fmt::format("{}: 'tls-port' must be an integer from 0 to 65535", raw.config));
         raw.tls_port = static_cast<int>(*v);
       };
+    else if (name == "irc-port" || name == "irc-tls-port")
+      apply = [&node, &raw, name] {
+        auto v = integer_value(node);
+        if (!v || *v < 0 || *v > 65535)
+          throw ConfigError(fmt::format("{}: '{}' must be an integer from 0 to 65535", raw.config, name));
+        (name == "irc-port" ? raw.irc_port : raw.irc_tls_port) = static_cast<int>(*v);
+      };
+    else if (name == "server-name")
+      apply = text(raw.server_name);
+    else if (name == "motd")
+      apply = text(raw.motd);
+    else if (name == "irc-ping")
+      apply = integer(raw.irc_ping);
+    else if (name == "guests")
+      apply = [&node, &raw] {
+        auto v = node.value<bool>();
+        if (!v || !node.is_boolean()) throw ConfigError(fmt::format("{}: 'guests' must be true or false", raw.config));
+        raw.guests = *v;
+      };
     else if (name == "tls-cert")
       apply = text(raw.tls_cert);
     else if (name == "tls-key")
@@ -355,6 +380,10 @@ ServerConfig validate(const Raw& raw) {
     throw ConfigError(fmt::format("exempt: not an address or network: '{}'", bad));
   check_range("users-file-max", raw.users_file_max, 1, (std::int64_t{1} << 31) - 1);  // line numbers fit an int
   check_range("tls-handshake-timeout", raw.tls_handshake_timeout, 1, 3600);
+  check_range("irc-ping", raw.irc_ping, 1, 86400);
+  if (raw.server_name.size() > 63 || raw.server_name.find_first_of(" :!@,\r\n\t") != std::string::npos)
+    throw ConfigError("server-name must be at most 63 characters, without spaces or any of : ! @ ,");
+  if (raw.motd.size() > 4096) throw ConfigError("motd must be at most 4096 bytes");
   if (raw.welcome.find_first_of("\r\n") != std::string::npos) throw ConfigError("welcome must be one line");
   if (!(raw.flood_rate >= 0 && raw.flood_rate <= 1e6)) throw ConfigError("flood-rate must be between 0 and 1000000");
   if (!(raw.flood_burst >= 1 && raw.flood_burst <= 1e6)) throw ConfigError("flood-burst must be between 1 and 1000000");
@@ -385,7 +414,15 @@ ServerConfig validate(const Raw& raw) {
   c.listeners.push_back(ListenerConfig{raw.bind, c.port, "classic", false});
   if (raw.tls_port >= 0)
     c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.tls_port), "classic", true});
+  if (raw.irc_port >= 0)
+    c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.irc_port), "irc", false});
+  if (raw.irc_tls_port >= 0)
+    c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.irc_tls_port), "irc", true});
   c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
+  c.server_name = raw.server_name;
+  c.motd = raw.motd;
+  c.guests = raw.guests;
+  c.irc_ping = std::chrono::seconds(raw.irc_ping);
   c.max_queue = static_cast<std::size_t>(raw.max_queue);
   c.flood_rate = raw.flood_rate;
   c.flood_burst = raw.flood_burst;
@@ -498,6 +535,20 @@ std::variant<ServerConfig, Exit> parse_command_line(int argc, const char* const*
   app.add_option("--tls-port", raw.tls_port,
                  "Port for the classic protocol over TLS, on the --bind address (0 picks a free one; default: none)")
       ->check(CLI::Range(0, 65535));
+  app.add_option("--irc-port", raw.irc_port,
+                 "Port for IRC clients, on the --bind address (0 picks a free one; default: none)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--irc-tls-port", raw.irc_tls_port,
+                 "Port for IRC over TLS, on the --bind address (0 picks a free one; default: none)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--server-name", raw.server_name, "The server's name for IRC clients (default: the host's name)");
+  app.add_option("--motd", raw.motd,
+                 "IRC message of the day; lines separated by newlines in the config file "
+                 "(default: none)");
+  app.add_flag("--guests", raw.guests,
+               "Let IRC clients log in without an account, under a nickname that is no account's (default: off)");
+  app.add_option("--irc-ping", raw.irc_ping,
+                 "Seconds of quiet before an IRC client is pinged, and again before it is dropped (default: 120)");
   app.add_option("--tls-cert", raw.tls_cert,
                  "Certificate chain (PEM) for TLS listeners; re-read on SIGHUP (required with a TLS listener)");
   app.add_option("--tls-key", raw.tls_key,

@@ -55,8 +55,13 @@ struct ServerConfig {
   std::size_t login_checks_per_address = 1;
   std::size_t login_queue = 256;
   std::vector<std::string> exempt;  // addresses or networks free of per-address limits
-  std::string tls_cert;             // certificate chain (PEM) for TLS listeners
-  std::string tls_key;              // its private key (PEM, no passphrase)
+  // IRC (docs/IRC.md).
+  std::string server_name;  // empty: the host's name
+  std::string motd;         // lines; empty: none
+  bool guests = false;      // IRC registration without an account
+  std::chrono::seconds irc_ping{120};
+  std::string tls_cert;  // certificate chain (PEM) for TLS listeners
+  std::string tls_key;   // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};
   spdlog::level::level_enum log_level = spdlog::level::info;
   std::optional<LogFormat> log_format;  // none: journal when stderr is the journal's, else text

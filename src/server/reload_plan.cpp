@@ -142,6 +142,10 @@ const std::vector<Field>& fields() {
       live<&ServerConfig::tls_cert>("tls-cert"),
       live<&ServerConfig::tls_key>("tls-key"),
       live<&ServerConfig::tls_handshake_timeout>("tls-handshake-timeout"),
+      restart<&ServerConfig::server_name>("server-name"),
+      live<&ServerConfig::motd>("motd"),
+      live<&ServerConfig::guests>("guests"),
+      live<&ServerConfig::irc_ping>("irc-ping"),
   };
   return all;
 }

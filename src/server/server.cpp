@@ -27,6 +27,7 @@
 #include "net/tls_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
+#include "proto/irc/irc_session.hpp"
 #include "server/metrics_page.hpp"
 #include "server/process_figures.hpp"
 #include "server/service_notify.hpp"
@@ -65,6 +66,22 @@ session::Settings session_settings(const ServerConfig& c) {
   s.idle_timeout = c.timeout;
   s.flood_rate = c.flood_rate;
   s.flood_burst = c.flood_burst;
+  return s;
+}
+
+proto::irc::IrcSettings irc_settings(const ServerConfig& c) {
+  proto::irc::IrcSettings s;
+  s.server_name = c.server_name;
+  if (s.server_name.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0')
+      s.server_name = host;
+    else
+      s.server_name = "parley";
+  }
+  s.motd = c.motd;
+  s.guests = c.guests;
+  s.ping_interval = c.irc_ping;
   return s;
 }
 
@@ -221,6 +238,7 @@ Server::Server(ServerConfig config)
         "one '<username> <password>' a line) and reload with SIGHUP");
   context_ = std::make_unique<session::Context>(*chat_, logins_, *admission_, session_settings(config_),
                                                 connection_limits(config_));
+  irc_context_ = std::make_unique<proto::irc::IrcContext>(irc_settings(config_), PARLEY_VERSION);
   proto::control::CommandHooks hooks;
   hooks.log = [](const std::string& line) { spdlog::info("control: {}", line); };
   hooks.reload = [this] { return reload_from_control(); };
@@ -247,6 +265,14 @@ ProtocolEntry Server::protocol(const std::string& name) {
                                                                       std::move(pass));
             },
             proto::classic::refusal};
+  if (name == "irc")
+    return {name,
+            [this](std::unique_ptr<net::Transport> transport, net::Worker& worker,
+                   session::Admission::Pass pass) -> std::shared_ptr<session::Session> {
+              return std::make_shared<proto::irc::IrcSession>(std::move(transport), *context_, *irc_context_, worker,
+                                                              std::move(pass));
+            },
+            proto::irc::refusal};
   throw std::runtime_error("unknown protocol: " + name);
 }
 
@@ -493,6 +519,7 @@ void Server::apply_settings(const ServerConfig& next) {
   logins_.update(next.login_checks_per_address, next.login_queue);
   context_->settings.set(session_settings(next));
   context_->limits.set(connection_limits(next));
+  irc_context_->settings.set(irc_settings(next));
   tls_handshake_seconds_ = next.tls_handshake_timeout.count();
   spdlog::default_logger()->set_level(next.log_level);
   take_live_settings(config_, next);

@@ -19,6 +19,7 @@
 #include "net/sharded_fanout.hpp"
 #include "net/tls_context.hpp"
 #include "proto/control/commands.hpp"
+#include "proto/irc/irc_settings.hpp"
 #include "server/config.hpp"
 #include "server/control_server.hpp"
 #include "server/history_sweeper.hpp"
@@ -95,6 +96,7 @@ class Server {
   // admission passes and the context: those go after the pool.
   std::unique_ptr<session::Admission> admission_;
   std::unique_ptr<session::Context> context_;
+  std::unique_ptr<proto::irc::IrcContext> irc_context_;
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;

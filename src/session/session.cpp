@@ -63,6 +63,7 @@ void Session::count_out(const core::Envelope& envelope) {
       return metrics::add(Figure::messages_out_room);
     case core::MessageKind::room_event:
     case core::MessageKind::invitation:
+    case core::MessageKind::presence:
       return;
   }
 }
@@ -471,6 +472,30 @@ void Session::join() {
              : chat().can_log_in(user_) ? core::AdminEnd::password_changed
                                         : core::AdminEnd::disabled;
   end_by_admin_here(why);
+}
+
+core::GuestStatus Session::join_as_guest(const std::string& nick) {
+  if (connection_.closing()) return core::GuestStatus::in_use;
+  login_peer_ = connection_.peer();
+  login_time_ = std::chrono::system_clock::now();
+  auto participant = std::shared_ptr<core::Participant>(self(), static_cast<core::Participant*>(this));
+  auto status = chat().join_guest(nick, std::move(participant));
+  if (status != core::GuestStatus::ok) return status;
+  joined_ = true;
+  guest_ = true;
+  user_ = nick;
+  logged_in_ = true;
+  if (counted_open_) {
+    metrics::add(open_figure(false, connection_.encrypted()), -1);
+    metrics::add(open_figure(true, connection_.encrypted()));
+  }
+  metrics::add(Figure::logins_ok);
+  pass_.logged_in();
+  connection_.limit_unread_replies(SIZE_MAX);
+  arm_idle(Clock::now());
+  holding_live_ = false;
+  spdlog::info("login guest={} from={}", core::log_safe(nick), connection_.peer());
+  return status;
 }
 
 void Session::on_mailbox_page(store::Result<store::MailboxPage> result) {

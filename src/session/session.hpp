@@ -131,6 +131,11 @@ class Session : public net::ConnectionHandler, public core::Participant {
   void keep_alive(std::chrono::seconds every);
   // Any line from the peer: the connection is alive (not activity: see touch()).
   void heard();
+  // Logs in without an account under `nick`: online for the live features,
+  // with no mailbox or rooms to replay. Anything but ok changes nothing;
+  // after ok the adapter goes on as after on_joined().
+  core::GuestStatus join_as_guest(const std::string& nick);
+  bool guest() const { return guest_; }
 
   // A name that is not an account may be a password typed at the wrong
   // prompt: it never reaches the log.
@@ -232,6 +237,7 @@ class Session : public net::ConnectionHandler, public core::Participant {
   bool paced_line_due_ = false;
   bool flood_logged_ = false;
   bool ping_sent_ = false;
+  bool guest_ = false;
 };
 
 template <class T>

@@ -63,6 +63,25 @@ TEST_F(ServerTls, OpensslClientChatsWithAPlainUser) {
   EXPECT_FALSE(server_->wait_for_log("logout user=alice").empty()) << server_->log();
 }
 
+TEST_F(ServerTls, IrcOverTlsWithOpensslClient) {
+  start({"--irc-tls-port", "0", "--tls-cert", cert_, "--tls-key", key_, "--server-name", "irc.test"});
+  auto port = tls_port(*server_);
+  ASSERT_NE(port, 0);
+  EXPECT_FALSE(server_->wait_for_log("irc protocol (TLS) listening on").empty());
+  auto bob = user("bob", "hunter2");
+  PipedProcess alice({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-CAfile", ca_file_,
+                      "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost", "-quiet"});
+  alice.send("PASS secret\r\nNICK alice\r\nUSER alice 0 * :Alice\r\n");
+  alice.expect(":irc.test 001 alice :Welcome to simple chat server!");
+  alice.send("PRIVMSG bob :hello over TLS\r\n");
+  bob->expect("alice: hello over TLS <private message>");
+  bob->send_line("message alice hello in the clear");
+  alice.expect(":bob!bob@parley PRIVMSG alice :hello in the clear");
+  alice.send("QUIT\r\n");
+  alice.expect("ERROR :Quit");
+  alice.wait_exit();
+}
+
 TEST_F(ServerTls, VerifiedTlsClientLogsIn) {
   start_tls();
   TlsLineClient alice(tls_port_, ca_file_, "localhost");

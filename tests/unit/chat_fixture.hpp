@@ -16,10 +16,16 @@ namespace parley::unit {
 
 class RecordingParticipant : public core::Participant {
  public:
+  explicit RecordingParticipant(bool wants_presence = false) : wants_presence_(wants_presence) {}
   void deliver(core::EnvelopePtr envelope) override {
     std::lock_guard lock(mutex);
     received.push_back(std::move(envelope));
   }
+  void end_by_admin(core::AdminEnd why) override {
+    std::lock_guard lock(mutex);
+    ended.push_back(why);
+  }
+  bool wants_presence() const override { return wants_presence_; }
   std::vector<std::string> texts() {
     std::lock_guard lock(mutex);
     std::vector<std::string> out;
@@ -28,6 +34,10 @@ class RecordingParticipant : public core::Participant {
   }
   std::mutex mutex;
   std::vector<core::EnvelopePtr> received;
+  std::vector<core::AdminEnd> ended;
+
+ private:
+  const bool wants_presence_;
 };
 
 template <class T>

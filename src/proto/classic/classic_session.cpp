@@ -17,6 +17,7 @@ void ClassicSession::prompt() { send(kCommandPrompt); }
 
 std::shared_ptr<const std::string> ClassicSession::encode(const core::EnvelopePtr& envelope) {
   return envelope->encoded(core::ProtocolSlot::classic, [](const core::ChatMessage& m) {
+    if (m.kind == core::MessageKind::presence) return std::string();  // never sent: classic shows no presence
     bool personal = m.kind == core::MessageKind::private_message || m.kind == core::MessageKind::broadcast;
     return personal ? live_message(m) : room_line(m);
   });
@@ -188,6 +189,8 @@ void ClassicSession::on_private(const PrivateMessage& c) {
     case core::SendStatus::empty_text:
       send(usage("message <user> <text>"));
       break;
+    case core::SendStatus::recipient_offline:
+      break;  // only a guest's message meets it; classic users have accounts
   }
   prompt();
 }

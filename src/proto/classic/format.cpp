@@ -74,6 +74,7 @@ std::string user_lines(const std::vector<core::UserSummary>& users) {
   std::string out;
   for (const auto& u : users) {
     out += u.name;
+    if (u.guest) out += " (guest)";
     if (!u.intro.empty()) fmt::format_to(std::back_inserter(out), "   <{}>", u.intro);
     out += '\n';
   }

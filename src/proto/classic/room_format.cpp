@@ -105,6 +105,8 @@ std::string room_error(const core::RoomReply& r, std::string_view user) {
       return fmt::format("Error: the topic is longer than {} characters; it was not set\n", core::kTopicMax);
     case RoomStatus::too_many_invites:
       return fmt::format("Error: {} has too many pending invitations (limit {})\n", r.room, core::kInvitesPerRoom);
+    case RoomStatus::guest_not_allowed:
+      return {};  // classic users have accounts
   }
   return {};
 }
@@ -182,7 +184,9 @@ std::string member_listing(const core::MembersReply& r) {
   std::string out = fmt::format("Members of {}:\n", r.room);
   for (const auto& m : r.members) {
     out += m.name;
-    if (m.owner && m.online)
+    if (m.guest)
+      out += " (guest, online)";
+    else if (m.owner && m.online)
       out += " (owner, online)";
     else if (m.owner)
       out += " (owner)";
@@ -225,6 +229,8 @@ std::string history_error(const core::HistoryReply& r) {
       return fmt::format("Error: no such room: {}\n", typed(r.conversation));
     case core::HistoryStatus::not_member:
       return fmt::format("Error: you are not in {}\n", r.conversation);
+    case core::HistoryStatus::guest:
+      return {};  // classic users have accounts
   }
   return {};
 }

@@ -59,6 +59,7 @@ Response refusal(const std::string& command, const core::RoomReply& r, std::stri
     case RoomStatus::too_many_rooms:
     case RoomStatus::too_many_joined:
     case RoomStatus::empty_text:
+    case RoomStatus::guest_not_allowed:
       break;
   }
   return refused("the change to " + r.room + " was refused");

@@ -1,0 +1,45 @@
+// Building parleyd's IRC lines: sources, tags and parameters. Text from
+// users is already one line (core cleans it); these only assemble.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/message.hpp"
+
+namespace parley::proto::irc {
+
+// What a user typed, as others would receive it: sanitised and trimmed.
+std::string clean(std::string_view text);
+
+// Users' hosts are not their addresses, which other users have no business
+// knowing: accounts are `name!name@parley`, guests `nick!guest@guest`.
+std::string user_source(std::string_view nick, bool guest);
+
+// `2026-11-30T18:00:00.000Z`, for the server-time tag.
+std::string server_time(core::TimePoint t);
+
+// One line: `:source COMMAND middle... :trailing\r\n`. Middle parameters are
+// written as given (no spaces in them); the trailing one always with ':'.
+std::string line(std::string_view source, std::string_view command, std::initializer_list<std::string_view> middle,
+                 std::string_view trailing);
+// The same without a trailing parameter.
+std::string line(std::string_view source, std::string_view command, std::initializer_list<std::string_view> middle);
+
+// The tags parleyd puts on users' messages, by what the recipient asked for.
+enum class TagSet { none, time, all };
+
+// A private message, broadcast or room message as one line for recipient
+// `to` (a private message's target): the part every IRC recipient of the
+// same TagSet shares.
+std::string message_line(const core::ChatMessage& m, TagSet tags, std::string_view to);
+
+// The server-wide channel: a message to it is a broadcast to every user.
+inline constexpr std::string_view kEveryone = "&everyone";
+// The service user that answers commands in words.
+inline constexpr std::string_view kService = "*parley";
+inline constexpr std::string_view kServiceSource = "*parley!parley@parley";
+
+}  // namespace parley::proto::irc
