@@ -191,6 +191,7 @@ void Driver::progress(const std::string& phase, bool final_line) {
 CpuWindow Driver::cpu_begin() const {
   CpuWindow w;
   w.server_start = read_cpu_seconds(opt_.server_pid);
+  w.server_wait_start = read_run_delay_seconds(opt_.server_pid);
   w.self_start = self_cpu_seconds();
   w.started = now_ns();
   return w;
@@ -199,6 +200,8 @@ CpuWindow Driver::cpu_begin() const {
 void Driver::cpu_end(CpuWindow& w) const {
   double server = read_cpu_seconds(opt_.server_pid);
   w.server_s = (server >= 0 && w.server_start >= 0) ? server - w.server_start : -1;
+  double wait = read_run_delay_seconds(opt_.server_pid);
+  w.server_wait_s = (wait >= 0 && w.server_wait_start >= 0) ? wait - w.server_wait_start : -1;
   w.self_s = self_cpu_seconds() - w.self_start;
   w.wall_s = to_seconds(now_ns() - w.started);
 }
@@ -252,6 +255,10 @@ void Driver::report_cpu(Report& report, const CpuWindow& w, double units, const 
   if (w.server_s >= 0) {
     s.add("cpu_s", "CPU time in the window", w.server_s, "s", 2);
     s.add("cpu_percent", "CPU use", 100.0 * ratio(w.server_s, w.wall_s), "% of one core", 0);
+    // Other processes on the server's core show here, not as work.
+    if (w.server_wait_s >= 0)
+      s.add("wait_percent", "waiting for a CPU (ready to run)", 100.0 * ratio(w.server_wait_s, w.wall_s),
+            "% of the window", 0);
     s.add("cpu_us_per_" + unit_name, "CPU per " + unit_name, units > 0 ? Value{1e6 * w.server_s / units} : Value{},
           "µs", 2);
   } else {
