@@ -21,7 +21,9 @@ Driver::Driver(const Options& opt, Protocol& protocol, Scenario& scenario) : opt
   run_.spread_sources = run_.clients > opt.per_source;
   run_.hold_logins = opt.scenario == ScenarioKind::login;
   const bool room = !opt.room.empty();
-  run_.needs_channel = opt.scenario == ScenarioKind::fanout && (opt.protocol == ProtocolKind::irc || room);
+  // With --irc-joined the server puts every client in the channel itself.
+  run_.needs_channel =
+      opt.scenario == ScenarioKind::fanout && ((opt.protocol == ProtocolKind::irc && !opt.irc_joined) || room);
   run_.leave_after_join = room;
   run_.target.sin_family = AF_INET;
   run_.target.sin_port = htons(opt.port);
@@ -189,6 +191,7 @@ void Driver::progress(const std::string& phase, bool final_line) {
 CpuWindow Driver::cpu_begin() const {
   CpuWindow w;
   w.server_start = read_cpu_seconds(opt_.server_pid);
+  w.server_wait_start = read_run_delay_seconds(opt_.server_pid);
   w.self_start = self_cpu_seconds();
   w.started = now_ns();
   return w;
@@ -197,6 +200,8 @@ CpuWindow Driver::cpu_begin() const {
 void Driver::cpu_end(CpuWindow& w) const {
   double server = read_cpu_seconds(opt_.server_pid);
   w.server_s = (server >= 0 && w.server_start >= 0) ? server - w.server_start : -1;
+  double wait = read_run_delay_seconds(opt_.server_pid);
+  w.server_wait_s = (wait >= 0 && w.server_wait_start >= 0) ? wait - w.server_wait_start : -1;
   w.self_s = self_cpu_seconds() - w.self_start;
   w.wall_s = to_seconds(now_ns() - w.started);
 }
@@ -212,6 +217,7 @@ void Driver::report_run(Report& report, const std::string& details) const {
                                       ")" + (opt_.label.empty() ? "" : " — " + opt_.label));
   s.add("scenario", "scenario", std::string(name_of(opt_.scenario)));
   s.add("protocol", "protocol", std::string(name_of(opt_.protocol)));
+  if (opt_.protocol == ProtocolKind::irc) s.add("irc_login", "IRC login", std::string(name_of(opt_.irc_login)));
   s.add("label", "server", opt_.label.empty() ? Value{} : Value{opt_.label});
   s.add("target", "target", opt_.host + ":" + std::to_string(opt_.port));
   s.count("threads", "load generator threads", run_.threads);
@@ -249,6 +255,10 @@ void Driver::report_cpu(Report& report, const CpuWindow& w, double units, const 
   if (w.server_s >= 0) {
     s.add("cpu_s", "CPU time in the window", w.server_s, "s", 2);
     s.add("cpu_percent", "CPU use", 100.0 * ratio(w.server_s, w.wall_s), "% of one core", 0);
+    // Other processes on the server's core show here, not as work.
+    if (w.server_wait_s >= 0)
+      s.add("wait_percent", "waiting for a CPU (ready to run)", 100.0 * ratio(w.server_wait_s, w.wall_s),
+            "% of the window", 0);
     s.add("cpu_us_per_" + unit_name, "CPU per " + unit_name, units > 0 ? Value{1e6 * w.server_s / units} : Value{},
           "µs", 2);
   } else {

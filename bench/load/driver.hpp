@@ -37,6 +37,8 @@ struct CpuWindow {
   double server_start = -1, self_start = 0;
   Ns started = 0;
   double server_s = -1;  // negative: no --server-pid
+  double server_wait_start = -1;
+  double server_wait_s = -1;  // ready to run but waiting for a CPU; negative: unknown
   double self_s = 0;
   double wall_s = 0;
 };

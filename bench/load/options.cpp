@@ -27,7 +27,7 @@ Scenarios:
   private   --pairs P sender->receiver pairs, each keeping --inflight K messages in flight (closed loop)
   light     --pairs P pairs each sending --rate R msg/s (open loop), latency at light load
   fanout    --clients N logged in, --senders S broadcast --rate R msg/s in total; IRC: to one channel;
-            classic with --room: to one room every client is a member of
+            with --room: to one room every client is a member of (classic, or parleyd over IRC)
   login     --clients N connect, then all log in at the same moment; logins/s and login latency
   offline   classic only: --pairs P senders send --messages M each to offline receivers, which then log in
 
@@ -58,14 +58,20 @@ Load generator:
   --concurrency N        connects/logins outstanding at once (default 500)
   --per-source N         with more than N connections, bind connection i to 127.0.0.(1 + i/N)
                          so each source address has its own ephemeral ports (default 20000)
-  --password PW          classic password of every account (default pw)
-  --password-irc PW      IRC: send PASS PW before NICK/USER
+  --password PW          password of every account (default pw): classic login, IRC --irc-login
+  --password-irc PW      IRC: send PASS PW before NICK/USER (a server password, the same for everyone)
+  --irc-login HOW        IRC: none (default; NICK/USER only), pass (PASS <account password>, then
+                         NICK/USER as the account) or sasl (CAP REQ sasl, AUTHENTICATE PLAIN, CAP END)
   --irc-auditorium       IRC: the first joiner sets MODE <channel> +u before the others join
+  --irc-joined           IRC fanout: the server joins every client to --channel at registration
+                         (parleyd's &everyone): wait for that JOIN instead of sending one
   --channel NAME         IRC channel for fanout (default #bench)
-  --room NAME            classic fanout: every client joins room NAME (each on a connection of its own
-                         first, then logged out, so the joins are not seen by everyone), logs in again,
-                         and the senders send 'message NAME <text>' instead of 'broadcast message'
-  --metrics ADDR:PORT    classic fanout with --room: scrape http://ADDR:PORT/metrics (parleyd --metrics)
+  --room NAME            fanout: every client joins room NAME (each on a connection of its own first,
+                         then logged out, so the joins are not seen by everyone), logs in again, and the
+                         senders send to it: classic 'message NAME <text>' instead of 'broadcast
+                         message'; IRC (parleyd, where membership persists): JOIN NAME, QUIT, then the
+                         server's JOIN at registration, and 'PRIVMSG NAME'
+  --metrics ADDR:PORT    fanout with --room: scrape http://ADDR:PORT/metrics (parleyd --metrics)
                          before and after the traffic, and report the store's rows per room message
 
 Output:
@@ -145,6 +151,18 @@ const char* name_of(ScenarioKind kind) {
 
 const char* name_of(ProtocolKind kind) { return kind == ProtocolKind::classic ? "classic" : "irc"; }
 
+const char* name_of(IrcLogin kind) {
+  switch (kind) {
+    case IrcLogin::none:
+      return "none";
+    case IrcLogin::pass:
+      return "pass";
+    case IrcLogin::sasl:
+      return "sasl";
+  }
+  return "?";
+}
+
 bool Options::paired() const {
   return scenario == ScenarioKind::private_messages || scenario == ScenarioKind::light ||
          scenario == ScenarioKind::offline;
@@ -203,6 +221,17 @@ Options parse_options(int argc, char** argv) {
        [&](std::string_view v) { o.per_source = parse_int<std::uint32_t>("--per-source", v, 1, 1000000); }},
       {"--password", [&](std::string_view v) { o.password = std::string(v); }},
       {"--password-irc", [&](std::string_view v) { o.irc_password = std::string(v); }},
+      {"--irc-login",
+       [&](std::string_view v) {
+         if (v == "none")
+           o.irc_login = IrcLogin::none;
+         else if (v == "pass")
+           o.irc_login = IrcLogin::pass;
+         else if (v == "sasl")
+           o.irc_login = IrcLogin::sasl;
+         else
+           bad("--irc-login is none, pass or sasl, not '" + std::string(v) + "'");
+       }},
       {"--channel", [&](std::string_view v) { o.channel = std::string(v); }},
       {"--room", [&](std::string_view v) { o.room = std::string(v); }},
       {"--metrics", [&](std::string_view v) { o.metrics = std::string(v); }},
@@ -219,6 +248,10 @@ Options parse_options(int argc, char** argv) {
     }
     if (arg == "--irc-auditorium") {
       o.irc_auditorium = true;
+      continue;
+    }
+    if (arg == "--irc-joined") {
+      o.irc_joined = true;
       continue;
     }
     if (arg == "--progress") {
@@ -253,11 +286,19 @@ Options parse_options(int argc, char** argv) {
   if (o.scenario == ScenarioKind::fanout && o.clients < 2) bad("fanout needs at least 2 clients");
   if (o.protocol == ProtocolKind::irc && o.size > 400) bad("--size is at most 400 for IRC (512-byte lines)");
   if (o.channel.empty() || (o.channel[0] != '#' && o.channel[0] != '&')) bad("--channel must start with #");
+  if (o.protocol == ProtocolKind::irc && o.irc_login == IrcLogin::pass && !o.irc_password.empty())
+    bad("--irc-login pass sends the account's password as PASS: leave out --password-irc");
+  if (o.protocol != ProtocolKind::irc && (o.irc_login != IrcLogin::none || o.irc_joined || o.irc_auditorium))
+    bad("--irc-login, --irc-joined and --irc-auditorium are for --protocol irc");
+  if (o.irc_joined && o.scenario != ScenarioKind::fanout) bad("--irc-joined is for the fanout scenario");
   if (!o.room.empty()) {
-    if (o.protocol != ProtocolKind::classic || o.scenario != ScenarioKind::fanout)
-      bad("--room is for the classic fanout scenario (IRC uses --channel)");
+    if (o.scenario != ScenarioKind::fanout) bad("--room is for the fanout scenario");
     if (!is_room_name(o.room))
       bad("--room is '#' followed by 1 to 32 letters, digits, '.', '_' or '-', not '" + o.room + "'");
+    if (o.protocol == ProtocolKind::irc) {
+      if (o.irc_auditorium || o.irc_joined) bad("--room takes neither --irc-auditorium nor --irc-joined");
+      o.channel = o.room;  // the room is the channel the senders write to
+    }
   }
   if (!o.metrics.empty()) {
     if (o.room.empty()) bad("--metrics goes with --room (it reports the store's rows per room message)");

@@ -8,6 +8,9 @@ namespace parley_load {
 
 enum class ProtocolKind { classic, irc };
 enum class ScenarioKind { idle, private_messages, light, fanout, login, offline };
+// How an IRC client proves who it is: not at all (a server of nicknames),
+// PASS with the account's password, or SASL PLAIN (parleyd's accounts).
+enum class IrcLogin { none, pass, sasl };
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -30,10 +33,16 @@ struct Options {
   std::uint32_t per_source = 20000;  // connections per 127.0.0.x source address once spread
   double setup_timeout = 120;
   std::string password = "pw";
-  std::string irc_password;
+  std::string irc_password;  // a server password (PASS) the same for every client
+  IrcLogin irc_login = IrcLogin::none;
   bool irc_auditorium = false;
+  // IRC fan-out: the server puts every client in --channel at registration
+  // (parleyd's &everyone); wait for that JOIN instead of sending one.
+  bool irc_joined = false;
   std::string channel = "#bench";
-  std::string room;     // classic fan-out: every client is a member of this room; empty: broadcast
+  // Fan-out to a room every client is a member of (classic, or parleyd over
+  // IRC, where it is also --channel); empty: broadcast (classic) or a channel.
+  std::string room;
   std::string metrics;  // ADDR:PORT of the server's /metrics, scraped around the traffic
   int server_pid = 0;
   std::string json_path;
@@ -52,5 +61,6 @@ Options parse_options(int argc, char** argv);
 
 const char* name_of(ScenarioKind kind);
 const char* name_of(ProtocolKind kind);
+const char* name_of(IrcLogin kind);
 
 }  // namespace parley_load

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -62,6 +63,23 @@ double read_cpu_seconds(int pid) {
   // utime and stime are fields 14 and 15 of the file: 12th and 13th after the name.
   double ticks = std::strtod(parts[11].c_str(), nullptr) + std::strtod(parts[12].c_str(), nullptr);
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double read_run_delay_seconds(int pid) {
+  if (pid <= 0) return -1;
+  std::error_code ec;
+  std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+  if (ec) return -1;
+  double total_ns = 0;
+  bool any = false;
+  for (const auto& task : tasks) {
+    std::istringstream fields(slurp(task.path().string() + "/schedstat"));
+    double on_cpu = 0, waiting = 0;
+    if (!(fields >> on_cpu >> waiting)) continue;
+    total_ns += waiting;
+    any = true;
+  }
+  return any ? total_ns / 1e9 : -1;
 }
 
 bool process_alive(int pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }

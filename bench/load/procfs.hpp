@@ -12,6 +12,10 @@ struct MemorySample {
 MemorySample read_memory(int pid);
 // utime + stime of every thread of the process, in seconds; negative when unreadable.
 double read_cpu_seconds(int pid);
+// Time the process's threads spent ready to run but waiting for a CPU (the
+// second field of /proc/PID/task/*/schedstat), in seconds; negative when
+// unreadable. A server pinned to a core other processes use waits here.
+double read_run_delay_seconds(int pid);
 bool process_alive(int pid);
 // CPU time this process has used, user + system, in seconds.
 double self_cpu_seconds();

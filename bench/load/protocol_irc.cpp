@@ -1,6 +1,10 @@
-// IRC client side (RFC 1459/2812 as InspIRCd speaks it): register with
-// NICK/USER, count 001 as logged in, answer PING, treat PRIVMSG as a
-// delivery, and ignore the rest of the chatter (005, MOTD, NAMES...).
+// IRC client side (RFC 1459/2812 and the IRCv3 registration as InspIRCd and
+// parleyd speak them): register with NICK/USER, after PASS or SASL PLAIN
+// when the server has accounts, count 001 as logged in, answer PING, treat
+// PRIVMSG as a delivery, and ignore the rest of the chatter (005, MOTD,
+// NAMES, NOTICEs, channels the server joins us to).
+#include <strings.h>
+
 #include <string>
 
 #include "connection.hpp"
@@ -11,8 +15,19 @@ namespace parley_load {
 
 namespace {
 
-constexpr std::uint8_t kRegistering = 0;
-constexpr std::uint8_t kRegistered = 1;
+// Registration steps, in order. The top bit is kept apart: the connection
+// is in the benchmark channel already (the server joined it at registration).
+constexpr std::uint8_t kCapRequested = 0;  // SASL: CAP REQ :sasl sent, waiting for ACK
+constexpr std::uint8_t kSaslStarted = 1;   // AUTHENTICATE PLAIN sent, waiting for "AUTHENTICATE +"
+constexpr std::uint8_t kSaslSent = 2;      // credentials sent, waiting for 903
+constexpr std::uint8_t kRegistering = 3;   // waiting for 001
+constexpr std::uint8_t kAwaitJoin = 4;     // registered, waiting for the server's JOIN of the channel
+constexpr std::uint8_t kRegistered = 5;
+constexpr std::uint8_t kInChannel = 0x80;
+constexpr std::uint8_t kStepMask = 0x7f;
+
+std::uint8_t step_of(const Connection& c) { return c.step & kStepMask; }
+void set_step(Connection& c, std::uint8_t step) { c.step = static_cast<std::uint8_t>((c.step & kInChannel) | step); }
 
 // Next space-separated word of an IRC line.
 std::string_view word(std::string_view& rest) {
@@ -28,12 +43,42 @@ bool is_numeric(std::string_view command) {
          command[2] >= '0' && command[2] <= '9';
 }
 
+// Nicknames and channel names ignore case (ASCII is enough for u1..uN and #bench).
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string base64(std::string_view in) {
+  static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k])); };
+  for (; i + 3 <= in.size(); i += 3) {
+    auto v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
+    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kDigits[(v >> shift) & 63]);
+  }
+  if (i + 1 == in.size()) {
+    auto v = at(i) << 16;
+    out.push_back(kDigits[(v >> 18) & 63]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out.append("==");
+  } else if (i + 2 == in.size()) {
+    auto v = at(i) << 16 | at(i + 1) << 8;
+    out.push_back(kDigits[(v >> 18) & 63]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out.push_back(kDigits[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
 class Irc final : public Protocol {
  public:
   explicit Irc(const Options& opt) : opt_(opt) {}
 
   void connected(Worker& w, Connection& c) override {
-    c.step = kRegistering;
+    c.step = opt_.irc_login == IrcLogin::sasl ? kCapRequested : kRegistering;
     if (w.run().hold_logins) return w.hold(c);
     register_user(w, c);
   }
@@ -69,30 +114,86 @@ class Irc final : public Protocol {
     out.append("\r\n");
   }
 
-  void join_channel(Worker& w, Connection& c) override { w.send(c, "JOIN " + opt_.channel + "\r\n"); }
+  void join_channel(Worker& w, Connection& c) override {
+    // A member from an earlier run was joined by the server at registration;
+    // a second JOIN would get no answer.
+    if (persistent() && (c.step & kInChannel) != 0) return w.joined(c);
+    w.send(c, "JOIN " + opt_.channel + "\r\n");
+  }
 
   void set_auditorium(Worker& w, Connection& c) override { w.send(c, "MODE " + opt_.channel + " +u\r\n"); }
 
   void log_out(Worker& w, Connection& c) override { w.send(c, "QUIT\r\n"); }
 
  private:
+  // parleyd's rooms: membership outlives the connection.
+  bool persistent() const { return !opt_.room.empty(); }
+
+  // After 001, wait for the server to join us to the channel: always with
+  // --irc-joined; with --room once the members have joined.
+  bool awaits_join(Worker& w) const {
+    return opt_.irc_joined || (persistent() && !w.run().needs_channel.load(std::memory_order_acquire));
+  }
+
   void register_user(Worker& w, Connection& c) {
     auto name = user_name(c.index);
     auto& out = w.output(c);
+    if (opt_.irc_login == IrcLogin::sasl) out.append("CAP LS 302\r\nCAP REQ :sasl\r\n");
+    if (opt_.irc_login == IrcLogin::pass) out.append("PASS " + opt_.password + "\r\n");
     if (!opt_.irc_password.empty()) out.append("PASS " + opt_.irc_password + "\r\n");
     out.append("NICK " + name + "\r\nUSER " + name + " 0 * :" + name + "\r\n");
   }
 
+  void sasl_plain(Worker& w, Connection& c) {
+    auto name = user_name(c.index);
+    std::string credentials = name;
+    credentials.push_back('\0');
+    credentials.append(name);
+    credentials.push_back('\0');
+    credentials.append(opt_.password);
+    w.send(c, "AUTHENTICATE " + base64(credentials) + "\r\n");
+  }
+
+  void on_cap(Worker& w, Connection& c, std::string_view rest, std::string_view line) {
+    word(rest);  // our nick, or *
+    auto sub = word(rest);
+    if (step_of(c) != kCapRequested) return;
+    if (sub == "ACK" && rest.find("sasl") != std::string_view::npos) {
+      set_step(c, kSaslStarted);
+      return w.send(c, "AUTHENTICATE PLAIN\r\n");
+    }
+    if (sub == "NAK") return w.setup_failed(c, "server refused SASL: " + std::string(line));
+  }
+
+  // Our own JOIN (plain or extended-join) of the benchmark channel.
+  void on_join(Worker& w, Connection& c, std::string_view prefix, std::string_view rest) {
+    auto nick = prefix.substr(0, prefix.find('!'));
+    auto channel = word(rest);
+    if (!channel.empty() && channel.front() == ':') channel.remove_prefix(1);
+    if (!same_name(nick, user_name(c.index)) || !same_name(channel, opt_.channel)) return;
+    c.step |= kInChannel;
+    if (step_of(c) == kAwaitJoin) {
+      set_step(c, kRegistered);
+      return w.logged_in(c);
+    }
+    // parleyd answers a JOIN once the membership is stored; the NAMES that
+    // follow list every member, which this client does not need.
+    if (persistent() && c.state == State::joining) w.joined(c);
+  }
+
   void on_line(Worker& w, Connection& c, std::string_view line) {
+    if (c.state == State::leaving) return;  // logged out: only the goodbye is left
     std::string_view rest = line;
-    if (!rest.empty() && rest.front() == ':') word(rest);  // prefix
+    if (!rest.empty() && rest.front() == '@') word(rest);  // message tags
+    std::string_view prefix;
+    if (!rest.empty() && rest.front() == ':') prefix = word(rest).substr(1);
     auto command = word(rest);
-    if (command == "PRIVMSG" || command == "NOTICE") {
-      if (command == "NOTICE") return;  // server notices ("*** Looking up your hostname")
+    if (command == "PRIVMSG") {
       auto colon = rest.find(':');
       if (colon == std::string_view::npos) return;
       return w.delivery(c, rest.substr(colon + 1), false);
     }
+    if (command == "NOTICE") return;  // server notices ("*** Looking up your hostname")
     if (command == "PING") {
       std::string pong = "PONG ";
       pong.append(rest);
@@ -100,8 +201,17 @@ class Irc final : public Protocol {
       return w.send(c, pong);
     }
     if (command == "ERROR") {
-      if (c.step == kRegistering) return w.setup_failed(c, "server refused the connection: " + std::string(line));
+      if (step_of(c) < kRegistered) return w.setup_failed(c, "server refused the connection: " + std::string(line));
       return w.error_line(c, line);
+    }
+    if (command == "JOIN") return on_join(w, c, prefix, rest);
+    if (command == "CAP") return on_cap(w, c, rest, line);
+    if (command == "AUTHENTICATE") {
+      if (step_of(c) == kSaslStarted && rest == "+") {
+        set_step(c, kSaslSent);
+        sasl_plain(w, c);
+      }
+      return;
     }
     if (command == "MODE") {
       auto target = word(rest);
@@ -111,19 +221,33 @@ class Irc final : public Protocol {
     }
     if (!is_numeric(command)) return;
     if (command == "001") {
-      if (c.step == kRegistering) {
-        c.step = kRegistered;
+      if (step_of(c) < kRegistering)
+        return w.setup_failed(c, "registered without SASL (does the server know CAP?): " + std::string(line));
+      if (step_of(c) < kAwaitJoin) {
+        if (awaits_join(w) && (c.step & kInChannel) == 0) return set_step(c, kAwaitJoin);
+        set_step(c, kRegistered);
         w.logged_in(c);
       }
       return;
     }
+    if (command == "903") {  // SASL succeeded
+      if (step_of(c) == kSaslSent) {
+        set_step(c, kRegistering);
+        w.send(c, "CAP END\r\n");
+      }
+      return;
+    }
+    if (command == "902" || command == "904" || command == "905" || command == "906") {
+      if (step_of(c) < kRegistering) return w.setup_failed(c, "SASL refused: " + std::string(line));
+      return w.error_line(c, line);
+    }
     if (command == "366") {  // end of NAMES: the JOIN is complete
       word(rest);            // our nick
-      if (c.state == State::joining && word(rest) == opt_.channel) w.joined(c);
+      if (c.state == State::joining && same_name(word(rest), opt_.channel)) w.joined(c);
       return;
     }
     if ((command[0] == '4' || command[0] == '5') && command != "422") {  // 422: no MOTD, harmless
-      if (c.step == kRegistering) return w.setup_failed(c, "registration refused: " + std::string(line));
+      if (step_of(c) < kRegistered) return w.setup_failed(c, "registration refused: " + std::string(line));
       if (c.state == State::joining) return w.setup_failed(c, "channel setup refused: " + std::string(line));
       return w.error_line(c, line);
     }

@@ -29,10 +29,10 @@ struct Run {
   unsigned threads = 1;
   bool spread_sources = false;  // bind to 127.0.0.(1 + i/per_source)
   bool hold_logins = false;     // login scenario: stop at the login prompt until released
-  // After logging in, join the channel (IRC fan-out) or the room (classic
-  // fan-out with --room; only while the members join, see leave_after_join).
+  // After logging in, join the channel (IRC fan-out) or the room (fan-out
+  // with --room; only while the members join, see leave_after_join).
   std::atomic<bool> needs_channel{false};
-  // Classic room: a member logs out once it has joined. Membership persists,
+  // Room (--room): a member logs out once it has joined. Membership persists,
   // so the members join on short connections and then log in again: 10,000
   // joins with everyone online would be 50 million "joined the room" lines.
   bool leave_after_join = false;
