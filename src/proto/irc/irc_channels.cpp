@@ -142,19 +142,21 @@ void IrcSession::on_names(const Message& m) {
 void IrcSession::names(const std::string& channel) {
   bool userhost = has(cap::userhost_in_names);
   std::vector<std::string> entries;
+  std::string room(kEveryone);
   if (channel == kEveryone) {
     entries.push_back(userhost ? user_source(nick_, guest()) : nick_);
     for (const auto& u : chat().who_else(user())) entries.push_back(userhost ? user_source(u.name, u.guest) : u.name);
   } else {
     auto members = chat().members(core::Actor{user()}, channel);
     if (members.status != core::RoomStatus::ok) return numeric("366", {channel}, "End of /NAMES list");
+    room = std::move(members.room);
+    entries.reserve(members.members.size());
     for (const auto& member : members.members) {
       std::string entry = member.owner ? "@" : "";
       entry += userhost ? user_source(member.name, member.guest) : member.name;
       entries.push_back(std::move(entry));
     }
   }
-  std::string room = channel == kEveryone ? std::string(kEveryone) : chat().members(core::Actor{user()}, channel).room;
   std::string chunk;
   for (const auto& e : entries) {
     if (!chunk.empty() && chunk.size() + e.size() > 400) {
