@@ -68,5 +68,11 @@ TEST(IrcWire, LinesAndCleaning) {
   EXPECT_EQ(server_time(core::TimePoint{}), "1970-01-01T00:00:00.000Z");
 }
 
+// Replies echo what a client sent: a CR, LF or NUL in it must not end the line.
+TEST(IrcWire, LinesStayOneLine) {
+  EXPECT_EQ(line("srv", "432", {"*", "al\rice"}, std::string_view("a\nb\0c", 5)), ":srv 432 * al ice :a b c\r\n");
+  EXPECT_EQ(line("srv", "403", {"#a\r\nb"}), ":srv 403 #a  b\r\n");
+}
+
 }  // namespace
 }  // namespace parley::proto::irc

@@ -101,7 +101,7 @@ void IrcSession::replay(const std::string& target, const std::vector<store::Stor
 void IrcSession::on_chathistory(const Message& m) {
   auto fail = [&](std::string_view code, std::string_view text) {
     reply(fmt::format(":{} FAIL CHATHISTORY {} {}:{}\r\n", server(), code,
-                      m.params.size() > 1 ? std::string(m.param(0)) + " " : std::string(), text));
+                      m.params.size() > 1 ? one_line(m.param(0)) + " " : std::string(), text));
   };
   std::string sub(m.param(0));
   for (auto& c : sub) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -144,7 +144,8 @@ void IrcSession::history_reply(const std::string& target, std::string label, sto
     label_ = std::move(label);
   }
   if (!page.ok()) {
-    reply(fmt::format(":{} FAIL CHATHISTORY MESSAGE_ERROR {} :History cannot be read now\r\n", server(), target));
+    reply(fmt::format(":{} FAIL CHATHISTORY MESSAGE_ERROR {} :History cannot be read now\r\n", server(),
+                      one_line(target)));
   } else if (as_notices) {
     const auto& messages = page.value().messages;
     if (messages.empty()) service_notice(classic::history_empty(target));

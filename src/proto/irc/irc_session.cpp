@@ -39,15 +39,16 @@ TagSet IrcSession::tag_set() const {
 void IrcSession::numeric(std::string_view code, std::initializer_list<std::string_view> params, std::string_view text) {
   std::string out;
   out.append(":").append(server()).append(" ").append(code).append(" ").append(nick_or_star());
-  for (auto p : params) out.append(" ").append(p);
-  out.append(" :").append(text).append("\r\n");
+  for (auto p : params) append_one_line(out.append(" "), p);
+  append_one_line(out.append(" :"), text);
+  out.append("\r\n");
   reply(std::move(out));
 }
 
 void IrcSession::numeric(std::string_view code, std::initializer_list<std::string_view> params) {
   std::string out;
   out.append(":").append(server()).append(" ").append(code).append(" ").append(nick_or_star());
-  for (auto p : params) out.append(" ").append(p);
+  for (auto p : params) append_one_line(out.append(" "), p);
   out.append("\r\n");
   reply(std::move(out));
 }

@@ -32,12 +32,16 @@ std::string server_time(core::TimePoint t) {
   return fmt::format("{}.{:03}Z", buf, ms % 1000);
 }
 
+void append_one_line(std::string& out, std::string_view text) {
+  for (char c : text) out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
+}
+
 namespace {
 void head(std::string& out, std::string_view source, std::string_view command,
           std::initializer_list<std::string_view> middle) {
   if (!source.empty()) out.append(":").append(source).append(" ");
   out.append(command);
-  for (auto p : middle) out.append(" ").append(p);
+  for (auto p : middle) append_one_line(out.append(" "), p);
 }
 }  // namespace
 
@@ -45,7 +49,8 @@ std::string line(std::string_view source, std::string_view command, std::initial
                  std::string_view trailing) {
   std::string out;
   head(out, source, command, middle);
-  out.append(" :").append(trailing).append("\r\n");
+  append_one_line(out.append(" :"), trailing);
+  out.append("\r\n");
   return out;
 }
 

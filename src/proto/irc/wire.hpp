@@ -21,8 +21,13 @@ std::string user_source(std::string_view nick, bool guest);
 // `2026-11-30T18:00:00.000Z`, for the server-time tag.
 std::string server_time(core::TimePoint t);
 
+// Appends text that stays inside one line: CR, LF and NUL become spaces.
+// Replies echo what a client sent, which may hold them.
+void append_one_line(std::string& out, std::string_view text);
+
 // One line: `:source COMMAND middle... :trailing\r\n`. Middle parameters are
 // written as given (no spaces in them); the trailing one always with ':'.
+// CR, LF and NUL in the parameters become spaces.
 std::string line(std::string_view source, std::string_view command, std::initializer_list<std::string_view> middle,
                  std::string_view trailing);
 // The same without a trailing parameter.
