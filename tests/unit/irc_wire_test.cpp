@@ -74,5 +74,52 @@ TEST(IrcWire, LinesStayOneLine) {
   EXPECT_EQ(line("srv", "403", {"#a\r\nb"}), ":srv 403 #a  b\r\n");
 }
 
+std::size_t count_lines(const std::string& text) {
+  std::size_t n = 0;
+  for (auto at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at + 2)) ++n;
+  return n;
+}
+
+// Every line within IRC's 512 bytes (CR LF included, tags aside).
+void expect_lines_fit(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos) << text;
+    std::string_view one(text.data() + start, end + 2 - start);
+    if (one.front() == '@') one.remove_prefix(one.find(' ') + 1);
+    EXPECT_LE(one.size(), kLineMax) << one;
+    start = end + 2;
+  }
+}
+
+TEST(IrcWire, LongTextsBecomeSeveralLinesWithTheSameTags) {
+  auto m = message(core::MessageKind::private_message);
+  m.text = std::string(600, 'x') + " " + std::string(600, 'y');
+  auto out = message_line(m, TagSet::time, "bob", "batch=b1");
+  expect_lines_fit(out);
+  EXPECT_EQ(count_lines(out), 3u) << out;
+  std::string joined;
+  for (std::size_t at = 0; (at = out.find("PRIVMSG bob :", at)) != std::string::npos; at += 13)
+    joined += out.substr(at + 13, out.find("\r\n", at) - at - 13);
+  std::erase(joined, ' ');  // a cut at the space may drop it
+  EXPECT_EQ(joined, std::string(600, 'x') + std::string(600, 'y'));
+  EXPECT_EQ(out.find("@batch=b1;time=2025-11-30T17:55:02.123Z :alice"), 0u) << out;
+  std::size_t tagged = 0;
+  for (auto at = out.find("@batch=b1;time="); at != std::string::npos; at = out.find("@batch=b1;time=", at + 1))
+    ++tagged;
+  EXPECT_EQ(tagged, 3u);
+}
+
+TEST(IrcWire, RepliesAreCutToOneLineOfIrcLength) {
+  std::string topic;
+  for (int i = 0; i < 300; ++i) topic += "\xC3\xA9";  // é: 600 bytes
+  auto out = line("alice!alice@parley", "TOPIC", {"#room"}, topic);
+  expect_lines_fit(out);
+  EXPECT_EQ(out.find("\xC3\r"), std::string::npos) << "cut inside a character";
+  EXPECT_EQ(line("srv", "432", {"*", "a b"}, "Erroneous nickname"), ":srv 432 * a :Erroneous nickname\r\n");
+  EXPECT_EQ(line("srv", "403", {"", ":x"}, "No"), ":srv 403 * * :No\r\n");
+}
+
 }  // namespace
 }  // namespace parley::proto::irc

@@ -25,14 +25,11 @@ std::string past_line(const core::ChatMessage& original, TagSet tags, std::strin
   core::ChatMessage m = original;
   if (tags == TagSet::none) m.text = fmt::format("[{}] {}", classic::utc_stamp(m.sent_at), m.text);
   std::string_view to = m.sender == me ? std::string_view(m.target) : me;
-  auto out = message_line(m, tags, to);
   std::string extra;
   if (!batch.empty()) extra = fmt::format("batch={}", batch);
   if (tags == TagSet::all && m.kind != core::MessageKind::room && id != 0)
     extra += fmt::format("{}msgid={}", extra.empty() ? "" : ";", id);
-  if (extra.empty()) return out;
-  if (out.front() == '@') return fmt::format("@{};{}", extra, std::string_view(out).substr(1));
-  return fmt::format("@{} {}", extra, out);
+  return message_line(m, tags, to, extra);
 }
 }  // namespace
 
@@ -100,8 +97,8 @@ void IrcSession::replay(const std::string& target, const std::vector<store::Stor
 // CHATHISTORY LATEST <target> * <limit>, or BEFORE <target> msgid=<id> <limit>.
 void IrcSession::on_chathistory(const Message& m) {
   auto fail = [&](std::string_view code, std::string_view text) {
-    reply(fmt::format(":{} FAIL CHATHISTORY {} {}:{}\r\n", server(), code,
-                      m.params.size() > 1 ? one_line(m.param(0)) + " " : std::string(), text));
+    if (m.params.size() > 1) return reply(line(server(), "FAIL", {"CHATHISTORY", code, m.param(0)}, text));
+    reply(line(server(), "FAIL", {"CHATHISTORY", code}, text));
   };
   std::string sub(m.param(0));
   for (auto& c : sub) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -144,8 +141,7 @@ void IrcSession::history_reply(const std::string& target, std::string label, sto
     label_ = std::move(label);
   }
   if (!page.ok()) {
-    reply(fmt::format(":{} FAIL CHATHISTORY MESSAGE_ERROR {} :History cannot be read now\r\n", server(),
-                      one_line(target)));
+    reply(line(server(), "FAIL", {"CHATHISTORY", "MESSAGE_ERROR", target}, "History cannot be read now"));
   } else if (as_notices) {
     const auto& messages = page.value().messages;
     if (messages.empty()) service_notice(classic::history_empty(target));

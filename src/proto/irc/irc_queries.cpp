@@ -60,11 +60,7 @@ void IrcSession::on_whois(const Message& m) {
     return numeric("318", {std::string_view(nick).substr(0, 64)}, "End of /WHOIS list");
   }
   numeric("311", {d->name, user_part(d->name, d->guest), host_part(d->guest), "*"}, d->intro);
-  if (!d->rooms.empty()) {
-    std::string rooms;
-    for (const auto& r : d->rooms) rooms += (rooms.empty() ? "" : " ") + r;
-    numeric("319", {d->name}, rooms);
-  }
+  if (!d->rooms.empty()) numeric_list("319", {d->name}, d->rooms, ' ');
   numeric("312", {d->name, server()}, irc().network);
   if (!d->away.empty()) numeric("301", {d->name}, d->away);
   if (d->guest)
@@ -89,11 +85,14 @@ void IrcSession::on_whowas(const Message& m) {
 }
 
 void IrcSession::on_ison(const Message& m) {
-  std::string online;
+  std::vector<std::string> online;
+  std::set<std::string> seen;
   for (const auto& p : m.params)
     for (auto name : split_list(p, ' '))
-      if (auto d = chat().details(user(), name); d && d->online) online += (online.empty() ? "" : " ") + d->name;
-  numeric("303", {}, online);
+      if (auto d = chat().details(user(), name); d && d->online && seen.insert(fold(d->name)).second)
+        online.push_back(d->name);
+  if (online.empty()) return numeric("303", {}, "");
+  numeric_list("303", {}, online, ' ');
 }
 
 void IrcSession::on_userhost(const Message& m) {
@@ -109,16 +108,16 @@ void IrcSession::on_monitor(const Message& m) {
   std::string sub(m.param(0));
   auto self = std::static_pointer_cast<core::Participant>(std::static_pointer_cast<IrcSession>(shared_from_this()));
   auto status = [&](const std::vector<std::string>& names) {
-    std::string on, off;
+    std::vector<std::string> on, off;
     for (const auto& n : names) {
       auto d = chat().details(user(), n);
       if (d && d->online)
-        on += (on.empty() ? "" : ",") + user_source(d->name, d->guest);
+        on.push_back(user_source(d->name, d->guest));
       else
-        off += (off.empty() ? "" : ",") + n;
+        off.push_back(n);
     }
-    if (!on.empty()) numeric("730", {}, on);
-    if (!off.empty()) numeric("731", {}, off);
+    numeric_list("730", {}, on, ',');
+    numeric_list("731", {}, off, ',');
   };
   if (sub == "+") {
     std::vector<std::string> added;
@@ -128,8 +127,8 @@ void IrcSession::on_monitor(const Message& m) {
         numeric("734", {std::to_string(kMonitorMax), std::string(name)}, "Monitor list is full");
         break;
       }
-      if (!valid_nick(name)) continue;
-      if (monitor_.insert(key).second) chat().watch(self, name);
+      if (!valid_nick(name) || !monitor_.insert(key).second) continue;  // already watched: said before
+      chat().watch(self, name);
       added.emplace_back(name);
     }
     return status(added);
@@ -145,9 +144,7 @@ void IrcSession::on_monitor(const Message& m) {
     return;
   }
   if (sub == "L" || sub == "l") {
-    std::string list;
-    for (const auto& name : monitor_) list += (list.empty() ? "" : ",") + name;
-    if (!list.empty()) numeric("732", {}, list);
+    numeric_list("732", {}, {monitor_.begin(), monitor_.end()}, ',');
     return numeric("733", {}, "End of MONITOR list");
   }
   if (sub == "S" || sub == "s") return status({monitor_.begin(), monitor_.end()});

@@ -39,8 +39,8 @@ TagSet IrcSession::tag_set() const {
 void IrcSession::numeric(std::string_view code, std::initializer_list<std::string_view> params, std::string_view text) {
   std::string out;
   out.append(":").append(server()).append(" ").append(code).append(" ").append(nick_or_star());
-  for (auto p : params) append_one_line(out.append(" "), p);
-  append_one_line(out.append(" :"), text);
+  for (auto p : params) append_middle(out, p);
+  append_trailing(out, 0, text);
   out.append("\r\n");
   reply(std::move(out));
 }
@@ -48,9 +48,30 @@ void IrcSession::numeric(std::string_view code, std::initializer_list<std::strin
 void IrcSession::numeric(std::string_view code, std::initializer_list<std::string_view> params) {
   std::string out;
   out.append(":").append(server()).append(" ").append(code).append(" ").append(nick_or_star());
-  for (auto p : params) append_one_line(out.append(" "), p);
+  for (auto p : params) append_middle(out, p);
   out.append("\r\n");
   reply(std::move(out));
+}
+
+void IrcSession::numeric_list(std::string_view code, std::initializer_list<std::string_view> params,
+                              const std::vector<std::string>& items, char separator) {
+  std::string head;
+  head.append(":").append(server()).append(" ").append(code).append(" ").append(nick_or_star());
+  for (auto p : params) append_middle(head, p);
+  std::size_t room = head.size() + 4 < kLineMax ? kLineMax - head.size() - 4 : 1;
+  std::string list;
+  auto flush = [&] {
+    std::string out = head;
+    append_trailing(out, 0, list);
+    reply(out.append("\r\n"));
+    list.clear();
+  };
+  for (const auto& item : items) {
+    if (!list.empty() && list.size() + 1 + item.size() > room) flush();
+    if (!list.empty()) list.push_back(separator);
+    list += item;
+  }
+  if (!list.empty()) flush();
 }
 
 void IrcSession::server_line(std::string_view command, std::initializer_list<std::string_view> params,
@@ -345,9 +366,7 @@ void IrcSession::echo(std::string_view target, std::string_view text, bool notic
   m.sent_at = std::chrono::system_clock::now();
   m.text = clean(text);
   m.kind = core::MessageKind::private_message;
-  auto out = message_line(m, tag_set(), target);
-  if (notice) out.replace(out.find(" PRIVMSG "), 9, " NOTICE ");
-  reply(std::move(out));
+  reply(message_line(m, tag_set(), target, {}, notice ? "NOTICE" : "PRIVMSG"));
 }
 
 void IrcSession::send_private(const std::string& target, const std::string& text, bool notice) {

@@ -127,6 +127,9 @@ class IrcSession final : public session::Session {
   // A numeric from the server to this client: `:server CODE nick params... :text`.
   void numeric(std::string_view code, std::initializer_list<std::string_view> params, std::string_view text);
   void numeric(std::string_view code, std::initializer_list<std::string_view> params);
+  // A numeric whose trailing text is a list: as many lines as the items need.
+  void numeric_list(std::string_view code, std::initializer_list<std::string_view> params,
+                    const std::vector<std::string>& items, char separator);
   void server_line(std::string_view command, std::initializer_list<std::string_view> params, std::string_view text);
   void service_notice(std::string_view text);
   // Every reply goes through here: with labeled-response, a command's

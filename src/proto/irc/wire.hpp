@@ -36,10 +36,24 @@ std::string line(std::string_view source, std::string_view command, std::initial
 // The tags parleyd puts on users' messages, by what the recipient asked for.
 enum class TagSet { none, time, all };
 
-// A private message, broadcast or room message as one line for recipient
-// `to` (a private message's target): the part every IRC recipient of the
-// same TagSet shares.
-std::string message_line(const core::ChatMessage& m, TagSet tags, std::string_view to);
+// The longest line parleyd writes, CR LF included and tags aside (IRC's 512).
+inline constexpr std::size_t kLineMax = 512;
+
+// Appends " " and a middle parameter: one word (up to a space; `*` when
+// empty), one line, cut to 128 bytes (names are shorter; an echoed one may
+// not be).
+void append_middle(std::string& out, std::string_view param);
+
+// Appends " :" and `text` as a trailing parameter, one line, cut at a UTF-8
+// boundary so that the line from `line_start` stays within kLineMax.
+void append_trailing(std::string& out, std::size_t line_start, std::string_view text);
+
+// A private message, broadcast or room message for recipient `to` (a
+// private message's target): the part every IRC recipient of the same
+// TagSet shares. A text too long for one line becomes several, each with the
+// same tags; `extra_tags` (`batch=...`, `msgid=...`) go first in each.
+std::string message_line(const core::ChatMessage& m, TagSet tags, std::string_view to, std::string_view extra_tags = {},
+                         std::string_view command = "PRIVMSG");
 
 // The server-wide channel: a message to it is a broadcast to every user.
 inline constexpr std::string_view kEveryone = "&everyone";
