@@ -85,7 +85,8 @@ std::string metrics_page(const metrics::Snapshot& c, const ScrapeFigures& scrape
   w.sample("parley_slow_client_cutoffs_total", c[Figure::slow_cut_offs]);
 
   w.family("parley_timeouts_total", Type::counter,
-           "Connections ended by a deadline: idle (logged in, timeout), login (login-timeout) or ping (an IRC ping unanswered).");
+           "Connections ended by a deadline: idle (logged in, timeout), login (login-timeout) or ping (an IRC ping "
+           "unanswered).");
   w.sample("parley_timeouts_total", {{"kind", "idle"}}, c[Figure::idle_timeouts]);
   w.sample("parley_timeouts_total", {{"kind", "login"}}, c[Figure::login_timeouts]);
   w.sample("parley_timeouts_total", {{"kind", "ping"}}, c[Figure::ping_timeouts]);

@@ -29,23 +29,23 @@ IrssiClient::IrssiClient(Tmux& tmux, const std::filesystem::path& dir, const Irc
   // What `/network add -sasl_mechanism plain ...` and `/server add -notls
   // -auto ...` would save; the settings irssi would otherwise take from the
   // user name and $IRCNICK.
-  std::ofstream(dir_ / "config")
-      << "servers = (\n"
-      << "  { address = \"127.0.0.1\"; chatnet = \"parley\"; port = \"" << login.port
-      << "\"; use_tls = \"no\"; autoconnect = \"yes\"; }\n"
-      << ");\n"
-      << "chatnets = {\n"
-      << "  parley = { type = \"IRC\"; sasl_mechanism = \"PLAIN\"; sasl_username = \"" << n
-      << "\"; sasl_password = \"" << login.password << "\"; };\n"
-      << "};\n"
-      << "settings = {\n"
-      << "  core = { real_name = \"" << n << "\"; user_name = \"" << n << "\"; nick = \"" << n
-      << "\"; settings_autosave = \"no\"; };\n"
-      // irssi spaces the lines it sends 2.2 s apart after the first 5 by default.
-      << "  \"irc/core\" = { cmd_queue_speed = \"1msec\"; cmds_max_at_once = \"100\"; };\n"
-      << "  \"fe-common/core\" = { autolog = \"yes\"; autolog_path = \"" << (dir_ / "logs").string()
-      << "/$tag/$0.log\"; };\n"
-      << "};\n";
+  std::ofstream(dir_ / "config") << "servers = (\n"
+                                 << "  { address = \"127.0.0.1\"; chatnet = \"parley\"; port = \"" << login.port
+                                 << "\"; use_tls = \"no\"; autoconnect = \"yes\"; }\n"
+                                 << ");\n"
+                                 << "chatnets = {\n"
+                                 << "  parley = { type = \"IRC\"; sasl_mechanism = \"PLAIN\"; sasl_username = \"" << n
+                                 << "\"; sasl_password = \"" << login.password << "\"; };\n"
+                                 << "};\n"
+                                 << "settings = {\n"
+                                 << "  core = { real_name = \"" << n << "\"; user_name = \"" << n << "\"; nick = \""
+                                 << n
+                                 << "\"; settings_autosave = \"no\"; };\n"
+                                 // irssi spaces the lines it sends 2.2 s apart after the first 5 by default.
+                                 << "  \"irc/core\" = { cmd_queue_speed = \"1msec\"; cmds_max_at_once = \"100\"; };\n"
+                                 << "  \"fe-common/core\" = { autolog = \"yes\"; autolog_path = \""
+                                 << (dir_ / "logs").string() << "/$tag/$0.log\"; };\n"
+                                 << "};\n";
   tmux_.open_window(window_, {find_program(kProgram), "--home=" + dir_.string()},
                     {"HOME=" + dir_.string(), "TERM=screen", "LANG=C.UTF-8", "TZ=UTC"});
 }

@@ -39,8 +39,7 @@ class Tmux {
 
   // Starts `argv` in a new window `name` with exactly `env` ("NAME=value")
   // as its environment; returns the program's pid (0 when tmux failed).
-  pid_t open_window(const std::string& name, const std::vector<std::string>& argv,
-                    const std::vector<std::string>& env);
+  pid_t open_window(const std::string& name, const std::vector<std::string>& argv, const std::vector<std::string>& env);
   // Types `text` literally, then Enter.
   void type_line(const std::string& name, const std::string& text);
   // What the window shows now, one line per row.

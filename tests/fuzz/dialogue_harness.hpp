@@ -254,8 +254,8 @@ class Dialogue {
   void start() {
     for (auto& c : clients_) {
       auto pass = admission().admit(kClientAddress, std::chrono::steady_clock::now());
-      auto s = make_session(std::make_unique<FakeTransport>(c.state),
-                            std::get<session::Admission::Pass>(std::move(pass)));
+      auto s =
+          make_session(std::make_unique<FakeTransport>(c.state), std::get<session::Admission::Pass>(std::move(pass)));
       c.session = s;
       s->start();
     }

@@ -41,8 +41,8 @@ std::vector<proto::irc::Message> messages_of(std::string_view stream) {
 bool plain_proves(std::string_view base64, const Account& account) {
   std::string decoded(base64.size(), '\0');
   std::size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), base64.data(),
-                        base64.size(), nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), base64.data(), base64.size(),
+                        nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
     return false;
   decoded.resize(length);
   auto first = decoded.find('\0');

@@ -66,8 +66,7 @@ class LoginDialogue final : public Dialogue {
  private:
   std::shared_ptr<session::Session> make_session(std::unique_ptr<net::Transport> transport,
                                                  session::Admission::Pass pass) override {
-    return std::make_shared<proto::classic::ClassicSession>(std::move(transport), context(), worker(),
-                                                            std::move(pass));
+    return std::make_shared<proto::classic::ClassicSession>(std::move(transport), context(), worker(), std::move(pass));
   }
 
   void check_step() override {
