@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "proto/classic/room_format.hpp"
 #include "proto/irc/casemap.hpp"
 #include "proto/irc/irc_session.hpp"
 #include "proto/irc/wire.hpp"
@@ -16,14 +17,6 @@ constexpr std::size_t kMonitorMax = 100;
 std::string user_part(std::string_view name, bool guest) { return guest ? "guest" : std::string(name); }
 std::string host_part(bool guest) { return guest ? "guest" : "parley"; }
 
-std::string utc_minute(core::TimePoint t) {
-  std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  gmtime_r(&s, &utc);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &utc);
-  return buf;
-}
 }  // namespace
 
 void IrcSession::on_who(const Message& m) {
@@ -79,7 +72,9 @@ void IrcSession::on_whowas(const Message& m) {
     return numeric("369", {std::string_view(nick).substr(0, 64)}, "End of WHOWAS");
   }
   numeric("314", {d->name, d->name, "parley", "*"}, d->intro);
-  std::string seen = d->online ? "online now" : d->last_seen ? "last seen " + utc_minute(*d->last_seen) : "never seen";
+  std::string seen = d->online      ? "online now"
+                     : d->last_seen ? "last seen " + classic::utc_stamp(*d->last_seen)
+                                    : "never seen";
   numeric("312", {d->name, server()}, seen);
   numeric("369", {d->name}, "End of WHOWAS");
 }
