@@ -57,6 +57,9 @@ class Transport {
   // The last error was the peer going away (a reset, or no TLS close before
   // its end of input) rather than a failure.
   virtual bool ended_by_peer() const { return false; }
+  // The protocol began on it: false for a WebSocket connection that only
+  // fetched the page's files and never upgraded.
+  virtual bool opened() const { return true; }
 };
 
 }  // namespace parley::net
