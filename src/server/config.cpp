@@ -399,13 +399,6 @@ ServerConfig validate(const Raw& raw) {
   check_range("users-file-max", raw.users_file_max, 1, (std::int64_t{1} << 31) - 1);  // line numbers fit an int
   check_range("tls-handshake-timeout", raw.tls_handshake_timeout, 1, 3600);
   check_range("irc-ping", raw.irc_ping, 1, 86400);
-  for (const auto& origin : raw.web_origins) {
-    auto host = origin.starts_with("https://")  ? origin.substr(8)
-                : origin.starts_with("http://") ? origin.substr(7)
-                                                : "";
-    if (host.empty() || host.find_first_of("/?# \t") != std::string::npos)
-      throw ConfigError(fmt::format("web-origins: not an origin (scheme://host[:port]): '{}'", origin));
-  }
   if (raw.server_name.size() > 63 || raw.server_name.find_first_of(" :!@,\r\n\t") != std::string::npos)
     throw ConfigError("server-name must be at most 63 characters, without spaces or any of : ! @ ,");
   if (raw.motd.size() > 4096) throw ConfigError("motd must be at most 4096 bytes");
@@ -447,7 +440,15 @@ ServerConfig validate(const Raw& raw) {
     c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.web_port), "web", false});
   if (raw.web_tls_port >= 0)
     c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.web_tls_port), "web", true});
-  c.web_origins = raw.web_origins;
+  for (auto origin : raw.web_origins) {
+    while (origin.ends_with('/')) origin.pop_back();  // "https://host/" is the origin https://host
+    auto host = origin.starts_with("https://")  ? origin.substr(8)
+                : origin.starts_with("http://") ? origin.substr(7)
+                                                : "";
+    if (host.empty() || host.find_first_of("/?# \t") != std::string::npos)
+      throw ConfigError(fmt::format("web-origins: not an origin (scheme://host[:port]): '{}'", origin));
+    c.web_origins.push_back(std::move(origin));
+  }
   c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
   c.server_name = raw.server_name;
   c.motd = raw.motd;

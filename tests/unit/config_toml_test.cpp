@@ -81,3 +81,26 @@ TEST(ConfigToml, PortAndBindMayBeSetInTheFile) {
   EXPECT_EQ(error_of("port = \"4119\"\n"), "parley.toml: 'port' must be an integer from 0 to 65535");
   EXPECT_EQ(error_of("bind = \"example.org\"\n"), "bind: not an IP address: 'example.org'");
 }
+
+TEST(ConfigToml, WebListenersAndOrigins) {
+  auto result = parse_config_toml(
+      "web-port = 8080\nweb-origins = [\"https://chat.example.org\", \"http://localhost:3000/\"]\n"
+      "[[listener]]\nport = 8081\nprotocol = \"web\"\n",
+      "parley.toml", 4119);
+  ASSERT_TRUE(std::holds_alternative<ServerConfig>(result)) << std::get<std::string>(result);
+  const auto& c = std::get<ServerConfig>(result);
+  ASSERT_EQ(c.listeners.size(), 3u);
+  EXPECT_EQ(c.listeners[1].port, 8080);
+  EXPECT_EQ(c.listeners[1].protocol, "web");
+  EXPECT_FALSE(c.listeners[1].tls);
+  EXPECT_EQ(c.listeners[2].protocol, "web");
+  ASSERT_EQ(c.web_origins.size(), 2u);
+  EXPECT_EQ(c.web_origins[0], "https://chat.example.org");
+  EXPECT_EQ(error_of("web-origins = \"https://a.example\"\n"),
+            "parley.toml: 'web-origins' must be an array of strings");
+  EXPECT_EQ(error_of("web-origins = [\"chat.example.org\"]\n"),
+            "web-origins: not an origin (scheme://host[:port]): 'chat.example.org'");
+  EXPECT_EQ(error_of("web-origins = [\"https://a.example/path\"]\n"),
+            "web-origins: not an origin (scheme://host[:port]): 'https://a.example/path'");
+  EXPECT_EQ(error_of("web-port = 70000\n"), "parley.toml: 'web-port' must be an integer from 0 to 65535");
+}
