@@ -112,7 +112,8 @@ IoResult WebSocketTransport::serve_http() {
         continue;
       }
       if (status == HttpRequestReader::Status::failed) {
-        refuse(http_->reader.failure(), "malformed request", false);
+        auto code = http_->reader.failure();
+        refuse(code, code == 431 ? "headers too large" : code == 505 ? "HTTP version" : "malformed request");
         continue;
       }
     }
@@ -179,9 +180,9 @@ void WebSocketTransport::answer(const HttpResponse& response, bool head, bool ke
   http_->after = keep_alive ? HttpPhase::After::next : HttpPhase::After::close;
 }
 
-void WebSocketTransport::refuse(unsigned status, const char* reason, bool head) {
+void WebSocketTransport::refuse(unsigned status, const char* reason) {
   spdlog::info("HTTP request refused from={} status={} reason={}", peer(), status, reason);
-  answer(http_error_response(status), head, false);
+  answer(http_error_response(status), false, false);
 }
 
 void WebSocketTransport::restart_deadline() {

@@ -86,7 +86,8 @@ class WebSocketTransport final : public Transport, TransportEvents {
   void drive_http();
   void handle_request(const HttpRequest& request);
   void answer(const HttpResponse& response, bool head, bool keep_alive);
-  void refuse(unsigned status, const char* reason, bool head);
+  // A request that could not be read: answered, logged, then the end.
+  void refuse(unsigned status, const char* reason);
   void restart_deadline();
   void upgraded();
 
