@@ -375,8 +375,10 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
   };
   for (;;) {
     if (close_queued_ && !frame_open_) {
-      // Nothing follows a close: send it, and the connection ends.
+      // Nothing follows a close: send it, and the connection ends (once
+      // what went out before it is reported).
       if (flush_control() == IoStatus::error) failed_ = true;
+      if (consumed > 0) return {IoStatus::ok, consumed};
       return {IoStatus::end, 0};
     }
     // Where the unwritten bytes of `from` begin.
@@ -533,6 +535,8 @@ void WebSocketTransport::wait_writable(TransportEvents& events, std::shared_ptr<
   writing_ = true;
   if (!owner_) owner_ = std::move(owner);
   if (http_ && (http_->generation == 0 || http_->restart_due)) restart_deadline();
+  // After a close the next write says end at once; no readiness will come.
+  if (upgraded_ && close_queued_ && !frame_open_) return fire_events_later();
   arm();
 }
 

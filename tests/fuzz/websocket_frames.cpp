@@ -161,6 +161,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     check(read.size() <= fed, "more was read than came in");
     auto server = parse_server(std::string_view(state->written).substr(switching));
+    if (std::getenv("PARLEY_FUZZ_SHOW") && server.lines != taken)
+      std::fprintf(stderr, "taken [%s]\nframes [%s]\nqueue [%s]\n", taken.c_str(), server.lines.c_str(), queue.c_str());
     // Every text byte taken went out in a frame, no more and no less.
     check(server.lines == taken, "the bytes taken differ from the frames written");
     // A pong is smaller than its ping, the answer to a close no larger than

@@ -541,6 +541,32 @@ TEST_F(WebSocketTransportTest, WritesReportExactlyWhatWentOut) {
   EXPECT_EQ(written(), server_text("par", false) + ws::encode_server_frame(ws::Opcode::continuation, "tial"));
 }
 
+// A close from the peer while a frame is half written: the frame is
+// finished and reported, then the close goes out and writing ends.
+TEST_F(WebSocketTransportTest, AFrameBegunBeforeACloseIsFinishedAndCounted) {
+  net::WebSocketTransport transport(std::make_unique<FakeTransport>(state), settings, context);
+  std::array<char, 256> buffer{};
+  state->reads.push_back({IoStatus::ok, upgrade_request()});
+  EXPECT_EQ(transport.read(buffer).status, IoStatus::would_block);
+  ASSERT_TRUE(transport.opened());
+  state->written.clear();
+  state->write_capacity = 3;
+  std::array<std::string_view, 1> line{"abcdef\n"};
+  auto r = transport.write(line);
+  EXPECT_EQ(r.bytes, 1u);
+  state->reads.push_back({IoStatus::ok, client(ws::Opcode::close, ws::close_payload(1000))});
+  EXPECT_EQ(transport.read(buffer).status, IoStatus::end);
+  EXPECT_EQ(state->written.size(), 3u);  // the close waits for the frame
+  state->write_capacity = 1000;
+  line[0] = "bcdef\n";
+  r = transport.write(line);
+  EXPECT_EQ(r.status, IoStatus::ok);
+  EXPECT_EQ(r.bytes, 6u);
+  EXPECT_EQ(state->written, server_text("abcdef") + server_close(1000));
+  line[0] = "more\n";
+  EXPECT_EQ(transport.write(line).status, IoStatus::end);
+}
+
 TEST_F(WebSocketTransportTest, PingIsAnsweredWithPong) {
   upgrade();
   feed(client(ws::Opcode::ping, "are you there?") + client(ws::Opcode::pong, "unasked"));
