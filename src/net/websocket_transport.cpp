@@ -388,26 +388,28 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
 
     std::array<std::string_view, kPieces> pieces;
     std::size_t count = 0;
+    // Moves the cursor past the end of its piece, and past empty pieces.
+    auto settle = [&] {
+      while (piece < from.size() && offset >= from[piece].size()) {
+        ++piece;
+        offset = 0;
+      }
+    };
     // Takes up to `length` payload bytes from the cursor; returns how many.
     auto take_payload = [&](std::uint64_t length) {
       std::uint64_t taken = 0;
-      while (taken < length && piece < from.size() && count < kPieces) {
+      for (settle(); taken < length && piece < from.size() && count < kPieces; settle()) {
         auto view = from[piece].substr(offset, static_cast<std::size_t>(length - taken));
         pieces[count++] = view;
         taken += view.size();
         offset += view.size();
-        if (offset == from[piece].size()) {
-          ++piece;
-          offset = 0;
-        }
       }
       return taken;
     };
     auto skip_newline = [&] {
-      if (piece < from.size() && ++offset == from[piece].size()) {
-        ++piece;
-        offset = 0;
-      }
+      settle();
+      if (piece < from.size()) ++offset;
+      settle();
     };
 
     // The frame begun before, then the control frames, then new frames.
@@ -430,7 +432,7 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
            frame_count < frames.size() && piece < from.size()) {
       auto header_index = count++;
       auto& frame = frames[frame_count];
-      while (piece < from.size() && count < kPieces) {
+      for (settle(); piece < from.size() && count < kPieces; settle()) {
         auto view = from[piece].substr(offset);
         auto newline = view.find('\n');
         auto part = view.substr(0, newline);

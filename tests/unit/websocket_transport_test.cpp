@@ -539,6 +539,14 @@ TEST_F(WebSocketTransportTest, WritesReportExactlyWhatWentOut) {
   r = write({"tial\n"}, 100);
   EXPECT_EQ(r.bytes, 5u);
   EXPECT_EQ(written(), server_text("par", false) + ws::encode_server_frame(ws::Opcode::continuation, "tial"));
+  // Empty pieces anywhere, and a frame's payload ending where its piece ends.
+  r = write({"", "ab", "", "\n", ""}, 100);
+  EXPECT_EQ(r.bytes, 3u);
+  r = write({"", "cd", "", "\n"}, 3);
+  EXPECT_EQ(r.bytes, 1u);
+  r = write({"d", "", "\n", ""}, 100);
+  EXPECT_EQ(r.bytes, 2u);
+  EXPECT_EQ(written(), server_text("ab") + server_text("cd"));
 }
 
 // A close from the peer while a frame is half written: the frame is
