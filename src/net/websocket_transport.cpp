@@ -40,8 +40,8 @@ void release_if_empty(std::string& buffer) {
 void append_line(std::string& to, std::string_view payload) {
   auto start = to.size();
   to.append(payload);
-  std::replace_if(to.begin() + static_cast<std::ptrdiff_t>(start), to.end(),
-                  [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      to.begin() + static_cast<std::ptrdiff_t>(start), to.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   to.push_back('\n');
 }
 
@@ -57,9 +57,9 @@ struct WebSocketTransport::HttpPhase {
   std::uint64_t generation = 0;  // of the deadline's wait; 0: not started
   std::size_t requests = 0;
   After after = After::next;
-  bool responding = false;       // control_ holds an answer being written
-  bool restart_due = false;      // the deadline restarts once there is an owner
-  bool finished = false;         // no more requests: read() says end
+  bool responding = false;   // control_ holds an answer being written
+  bool restart_due = false;  // the deadline restarts once there is an owner
+  bool finished = false;     // no more requests: read() says end
 };
 
 WebSocketTransport::WebSocketTransport(std::unique_ptr<Transport> inner,

@@ -107,8 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::size_t fed = 0;
   std::string read;
-  std::string queue;           // lines the session queued and not yet taken
-  std::string taken;           // what the writes reported taken, in order
+  std::string queue;  // lines the session queued and not yet taken
+  std::string taken;  // what the writes reported taken, in order
   bool read_over = false;
   bool write_over = false;
   while (in.remaining_bytes() > 0 && !(read_over && write_over)) {

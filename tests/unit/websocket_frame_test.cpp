@@ -72,8 +72,8 @@ TEST(WebSocketFrameTest, EveryLengthFormAtOnceAndByteByByte) {
 
 TEST(WebSocketFrameTest, MasksAreUndoneWhateverTheKey) {
   std::string payload = "héllo, wörld: a mask must not leak into the text";
-  for (std::array<unsigned char, 4> key : {std::array<unsigned char, 4>{0, 0, 0, 0}, {0xff, 0xff, 0xff, 0xff},
-                                           {0x01, 0x80, 0x7f, 0xfe}}) {
+  for (std::array<unsigned char, 4> key :
+       {std::array<unsigned char, 4>{0, 0, 0, 0}, {0xff, 0xff, 0xff, 0xff}, {0x01, 0x80, 0x7f, 0xfe}}) {
     auto frame = encode_client_frame(Opcode::text, payload, key);
     EXPECT_EQ(decode(frame), std::vector{text(payload)});
     EXPECT_EQ(decode(frame, 1 << 20, 3), std::vector{text(payload)});
@@ -105,8 +105,7 @@ TEST(WebSocketFrameTest, ControlFrames) {
             (std::vector<Seen>{{Kind::ping, std::string(125, 'p')}}));
   EXPECT_EQ(decode(client(Opcode::pong, "x")), (std::vector<Seen>{{Kind::pong, "x"}}));
   EXPECT_EQ(decode(client(Opcode::close, "")), (std::vector<Seen>{{Kind::close, "", close_code::no_status}}));
-  EXPECT_EQ(decode(client(Opcode::close, close_payload(1000, "bye"))),
-            (std::vector<Seen>{{Kind::close, "bye", 1000}}));
+  EXPECT_EQ(decode(client(Opcode::close, close_payload(1000, "bye"))), (std::vector<Seen>{{Kind::close, "bye", 1000}}));
   EXPECT_EQ(decode(client(Opcode::close, close_payload(4000)), 1 << 20, 1),
             (std::vector<Seen>{{Kind::close, "", 4000}}));
 }

@@ -131,7 +131,8 @@ class WebSocketTransportTest : public ::testing::Test {
   }
 
   void start() {
-    auto transport = std::make_unique<net::WebSocketTransport>(std::make_unique<FakeTransport>(state), settings, context);
+    auto transport =
+        std::make_unique<net::WebSocketTransport>(std::make_unique<FakeTransport>(state), settings, context);
     transport_ = transport.get();
     handler = std::make_shared<Handler>(std::move(transport), worker, limits);
     handler->connection.start();
@@ -278,22 +279,23 @@ TEST_P(WebSocketRefusalTest, IsAnsweredThenClosed) {
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, WebSocketRefusalTest,
-    ::testing::Values(
-        Refusal{upgrade_request("", "abc"), "HTTP/1.1 400 Bad Request", ""},
-        Refusal{upgrade_request("", "dGhlIHNhbXBsZSBub25jZQ=" /* 23 */), "HTTP/1.1 400 Bad Request", ""},
-        Refusal{upgrade_request("", kKey, "8"), "HTTP/1.1 426 Upgrade Required", "Sec-WebSocket-Version: 13"},
-        Refusal{get("/ws"), "HTTP/1.1 426 Upgrade Required", "Upgrade: websocket"},
-        Refusal{upgrade_request("", kKey, "13", "GET /ws HTTP/1.0"), "HTTP/1.1 400 Bad Request", ""},
-        Refusal{get("/ws", "Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Key: "
-                           "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"),
-                "HTTP/1.1 400 Bad Request", ""},
-        Refusal{upgrade_request("Origin: https://evil.example\r\n"), "HTTP/1.1 403 Forbidden", ""},
-        Refusal{upgrade_request("Origin: null\r\n"), "HTTP/1.1 403 Forbidden", ""},
-        Refusal{upgrade_request("Origin: http://chat.test\r\n"), "HTTP/1.1 403 Forbidden", ""},
-        Refusal{"BLAH\r\n\r\n", "HTTP/1.1 400 Bad Request", ""},
-        Refusal{"GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported", ""},
-        Refusal{get("/", "X-Filler: " + std::string(9000, 'a') + "\r\n"),
-                "HTTP/1.1 431 Request Header Fields Too Large", ""}));
+    ::testing::Values(Refusal{upgrade_request("", "abc"), "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{upgrade_request("", "dGhlIHNhbXBsZSBub25jZQ=" /* 23 */), "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{upgrade_request("", kKey, "8"), "HTTP/1.1 426 Upgrade Required",
+                              "Sec-WebSocket-Version: 13"},
+                      Refusal{get("/ws"), "HTTP/1.1 426 Upgrade Required", "Upgrade: websocket"},
+                      Refusal{upgrade_request("", kKey, "13", "GET /ws HTTP/1.0"), "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{get("/ws",
+                                  "Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Key: "
+                                  "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"),
+                              "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{upgrade_request("Origin: https://evil.example\r\n"), "HTTP/1.1 403 Forbidden", ""},
+                      Refusal{upgrade_request("Origin: null\r\n"), "HTTP/1.1 403 Forbidden", ""},
+                      Refusal{upgrade_request("Origin: http://chat.test\r\n"), "HTTP/1.1 403 Forbidden", ""},
+                      Refusal{"BLAH\r\n\r\n", "HTTP/1.1 400 Bad Request", ""},
+                      Refusal{"GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported", ""},
+                      Refusal{get("/", "X-Filler: " + std::string(9000, 'a') + "\r\n"),
+                              "HTTP/1.1 431 Request Header Fields Too Large", ""}));
 
 TEST_F(WebSocketTransportTest, TheRefusalsLogLine) {
   LogCapture log;
