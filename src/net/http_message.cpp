@@ -44,8 +44,8 @@ HttpRequestReader::Status HttpRequestReader::feed(std::string_view input, std::s
   used = 0;
   if (!parser_) {
     parser_ = std::make_unique<Parser>();
-    parser_->parser.header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(max_bytes_, std::numeric_limits<std::uint32_t>::max())));
+    parser_->parser.header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(max_bytes_, std::numeric_limits<std::uint32_t>::max())));
     parser_->parser.eager(false);
   }
   auto& parser = parser_->parser;

@@ -30,8 +30,8 @@ using HttpResponder = std::function<HttpResponse(std::string_view target)>;
 
 // What a request said, copied out of the parser.
 struct HttpRequest {
-  std::string method;  // as sent: "GET"
-  std::string target;  // "/ws?x=1"
+  std::string method;     // as sent: "GET"
+  std::string target;     // "/ws?x=1"
   unsigned version = 11;  // 10 for HTTP/1.0, 11 for HTTP/1.1
   bool keep_alive = false;
   bool body_announced = false;  // Content-Length above 0, or chunked

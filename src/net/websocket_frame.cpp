@@ -67,6 +67,7 @@ bool valid_utf8(std::string_view text) {
 FrameDecoder::Event FrameDecoder::fail(std::uint16_t code, const char* what) {
   error_ = code;
   error_what_ = what;
+  have_ = 0;
   message_ = std::string();
   control_ = std::string();
   return {Kind::error, {}, code, what};

@@ -78,12 +78,12 @@ class FrameDecoder {
   Event finish_frame(std::string_view payload);
 
   std::size_t max_message_;
-  std::string message_;  // a text message in pieces; released once handed out
-  std::string control_;  // a control frame split across inputs
-  std::uint64_t left_ = 0;  // payload bytes of the current frame still to come
+  std::string message_;       // a text message in pieces; released once handed out
+  std::string control_;       // a control frame split across inputs
+  std::uint64_t left_ = 0;    // payload bytes of the current frame still to come
   std::uint64_t length_ = 0;  // the current frame's payload
   std::array<char, kMaxHeader> header_{};
-  std::uint8_t have_ = 0;  // header bytes read
+  std::uint8_t have_ = 0;     // header bytes read
   std::uint8_t mask_at_ = 0;  // payload offset modulo 4
   bool in_payload_ = false;
   bool fragmented_ = false;  // a text message waits for its continuation

@@ -26,7 +26,7 @@ std::string websocket_accept(std::string_view key);
 bool origin_allowed(std::string_view origin, std::string_view host, std::span<const std::string> allowed);
 
 struct UpgradeCheck {
-  unsigned status = 101;  // 101: accepted; else the answer (400, 403, 426)
+  unsigned status = 101;    // 101: accepted; else the answer (400, 403, 426)
   const char* reason = "";  // why not, for the log
 };
 

@@ -40,8 +40,8 @@ void release_if_empty(std::string& buffer) {
 void append_line(std::string& to, std::string_view payload) {
   auto start = to.size();
   to.append(payload);
-  std::replace_if(to.begin() + static_cast<std::ptrdiff_t>(start), to.end(),
-                  [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      to.begin() + static_cast<std::ptrdiff_t>(start), to.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   to.push_back('\n');
 }
 
@@ -57,9 +57,9 @@ struct WebSocketTransport::HttpPhase {
   std::uint64_t generation = 0;  // of the deadline's wait; 0: not started
   std::size_t requests = 0;
   After after = After::next;
-  bool responding = false;       // control_ holds an answer being written
-  bool restart_due = false;      // the deadline restarts once there is an owner
-  bool finished = false;         // no more requests: read() says end
+  bool responding = false;   // control_ holds an answer being written
+  bool restart_due = false;  // the deadline restarts once there is an owner
+  bool finished = false;     // no more requests: read() says end
 };
 
 WebSocketTransport::WebSocketTransport(std::unique_ptr<Transport> inner,
@@ -112,7 +112,8 @@ IoResult WebSocketTransport::serve_http() {
         continue;
       }
       if (status == HttpRequestReader::Status::failed) {
-        refuse(http_->reader.failure(), "malformed request", false);
+        auto code = http_->reader.failure();
+        refuse(code, code == 431 ? "headers too large" : code == 505 ? "HTTP version" : "malformed request");
         continue;
       }
     }
@@ -179,9 +180,9 @@ void WebSocketTransport::answer(const HttpResponse& response, bool head, bool ke
   http_->after = keep_alive ? HttpPhase::After::next : HttpPhase::After::close;
 }
 
-void WebSocketTransport::refuse(unsigned status, const char* reason, bool head) {
+void WebSocketTransport::refuse(unsigned status, const char* reason) {
   spdlog::info("HTTP request refused from={} status={} reason={}", peer(), status, reason);
-  answer(http_error_response(status), head, false);
+  answer(http_error_response(status), false, false);
 }
 
 void WebSocketTransport::restart_deadline() {
@@ -374,8 +375,10 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
   };
   for (;;) {
     if (close_queued_ && !frame_open_) {
-      // Nothing follows a close: send it, and the connection ends.
+      // Nothing follows a close: send it, and the connection ends (once
+      // what went out before it is reported).
       if (flush_control() == IoStatus::error) failed_ = true;
+      if (consumed > 0) return {IoStatus::ok, consumed};
       return {IoStatus::end, 0};
     }
     // Where the unwritten bytes of `from` begin.
@@ -385,26 +388,28 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
 
     std::array<std::string_view, kPieces> pieces;
     std::size_t count = 0;
+    // Moves the cursor past the end of its piece, and past empty pieces.
+    auto settle = [&] {
+      while (piece < from.size() && offset >= from[piece].size()) {
+        ++piece;
+        offset = 0;
+      }
+    };
     // Takes up to `length` payload bytes from the cursor; returns how many.
     auto take_payload = [&](std::uint64_t length) {
       std::uint64_t taken = 0;
-      while (taken < length && piece < from.size() && count < kPieces) {
+      for (settle(); taken < length && piece < from.size() && count < kPieces; settle()) {
         auto view = from[piece].substr(offset, static_cast<std::size_t>(length - taken));
         pieces[count++] = view;
         taken += view.size();
         offset += view.size();
-        if (offset == from[piece].size()) {
-          ++piece;
-          offset = 0;
-        }
       }
       return taken;
     };
     auto skip_newline = [&] {
-      if (piece < from.size() && ++offset == from[piece].size()) {
-        ++piece;
-        offset = 0;
-      }
+      settle();
+      if (piece < from.size()) ++offset;
+      settle();
     };
 
     // The frame begun before, then the control frames, then new frames.
@@ -427,7 +432,7 @@ IoResult WebSocketTransport::write_frames(std::span<const std::string_view> from
            frame_count < frames.size() && piece < from.size()) {
       auto header_index = count++;
       auto& frame = frames[frame_count];
-      while (piece < from.size() && count < kPieces) {
+      for (settle(); piece < from.size() && count < kPieces; settle()) {
         auto view = from[piece].substr(offset);
         auto newline = view.find('\n');
         auto part = view.substr(0, newline);
@@ -532,6 +537,8 @@ void WebSocketTransport::wait_writable(TransportEvents& events, std::shared_ptr<
   writing_ = true;
   if (!owner_) owner_ = std::move(owner);
   if (http_ && (http_->generation == 0 || http_->restart_due)) restart_deadline();
+  // After a close the next write says end at once; no readiness will come.
+  if (upgraded_ && close_queued_ && !frame_open_) return fire_events_later();
   arm();
 }
 

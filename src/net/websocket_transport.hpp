@@ -32,10 +32,10 @@
 namespace parley::net {
 
 struct WebSocketSettings {
-  std::string path = "/ws";               // where the upgrade is accepted
-  std::size_t max_request_bytes = 8192;   // request line and headers: 431 past it
-  std::size_t max_requests = 100;         // per connection before the upgrade, then it closes
-  std::size_t max_message = 64 * 1024;    // one message's payload after reassembly: 1009 past it
+  std::string path = "/ws";                          // where the upgrade is accepted
+  std::size_t max_request_bytes = 8192;              // request line and headers: 431 past it
+  std::size_t max_requests = 100;                    // per connection before the upgrade, then it closes
+  std::size_t max_message = 64 * 1024;               // one message's payload after reassembly: 1009 past it
   std::chrono::milliseconds request_timeout{10000};  // for each request before the upgrade
   // Origins accepted besides the page's own ("https://chat.example.org").
   std::vector<std::string> allowed_origins;
@@ -86,7 +86,8 @@ class WebSocketTransport final : public Transport, TransportEvents {
   void drive_http();
   void handle_request(const HttpRequest& request);
   void answer(const HttpResponse& response, bool head, bool keep_alive);
-  void refuse(unsigned status, const char* reason, bool head);
+  // A request that could not be read: answered, logged, then the end.
+  void refuse(unsigned status, const char* reason);
   void restart_deadline();
   void upgraded();
 
