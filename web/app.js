@@ -6,6 +6,7 @@ import { Conversations, EVERYONE, fold, personKey, roomKey } from './conversatio
 import { $, appendMessage, conversationItem, el, onlineItem, renderMessages, show } from './view.js';
 
 const HISTORY_PAGE = 50;
+const MAX_CATCHUP_PAGES = 10;
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 40;
 const PHONE_WIDTH = '(max-width: 700px)';
@@ -58,6 +59,8 @@ function sendLogin() {
 function onClose(wasOpen) {
   loggedIn = false;
   hideIdleWarning();
+  // Their answers are lost with the connection.
+  for (const c of convs.byKey.values()) c.loading = false;
   if (wantReconnect) {
     scheduleReconnect();
     return;
@@ -146,14 +149,17 @@ function onReady(msg) {
     reconnecting = false;
     // Close the gap of the drop: what each open conversation missed.
     for (const c of convs.byKey.values()) {
-      if (c.kind !== 'everyone' && (c.historyLoaded || c.messages.length > 0)) requestHistory(c, false);
+      if (c.kind !== 'everyone' && (c.historyLoaded || c.messages.length > 0)) {
+        c.catchupPages = 0;
+        requestHistory(c, 'catchup');
+      }
     }
   }
   setStatus('');
   renderSidebar();
   renderHeader();
   const active = convs.get(activeKey);
-  if (active && !active.historyLoaded) requestHistory(active, false);
+  if (active && !active.historyLoaded) requestHistory(active, 'latest');
 }
 
 function updateRoom(r) {
@@ -205,15 +211,20 @@ function onSent(msg, request) {
   }
 }
 
-function requestHistory(c, older) {
-  if (c.kind === 'everyone' || c.loading || !loggedIn) return;
-  if (older && c.more === false) return;
+// mode: 'latest' (the newest page, when a conversation opens), 'older' (the
+// page before what is shown, scrolling back) or 'catchup' (after a
+// reconnection: pages back until they meet what was shown before the drop).
+function requestHistory(c, mode, before = 0) {
+  if (!c || c.kind === 'everyone' || c.loading || !loggedIn) return;
+  if (mode === 'older') {
+    if (c.more === false) return;
+    before = c.oldestId();
+    if (before === 0) mode = 'latest';
+  }
   const request = { type: 'history', with: c.name, limit: HISTORY_PAGE };
-  const before = older ? c.oldestId() : 0;
   if (before > 0) request.before = before;
   if (send(request) === null) return;
-  c.loading = true;
-  c.older = older && before > 0;
+  c.loading = mode;
   if (c.key === activeKey) renderHistoryStatus();
 }
 
@@ -222,28 +233,41 @@ function onHistory(msg, request) {
   if (!name) return;
   const c = name.startsWith('#') ? convs.get(roomKey(name)) : convs.person(name);
   if (!c) return;
-  const older = c.loading && c.older;
+  if (c.kind === 'person') c.name = name; // as the account spells it
+  const mode = c.loading || 'latest';
   c.loading = false;
   c.historyLoaded = true;
-  // Paging back: only `more` of the oldest page says whether more is kept.
-  if (older || c.more === null || !c.more) c.more = !!msg.more;
+  const hadMessages = c.messages.some((m) => !m.system);
+  // Only the page furthest back says whether older messages are kept.
+  if (mode === 'older' || c.more === null) c.more = !!msg.more;
   const view = $('messages');
   const fromBottom = view.scrollHeight - view.scrollTop;
   const wasNearBottom = fromBottom - view.clientHeight < NEAR_BOTTOM_PX;
+  const messages = Array.isArray(msg.messages) ? msg.messages : [];
   let added = 0;
-  for (const m of msg.messages || []) {
+  let oldest = 0;
+  for (const m of messages) {
     m.history = true;
     if (c.add(m) >= 0) added += 1;
+    if (m.id > 0 && (oldest === 0 || m.id < oldest)) oldest = m.id;
   }
   if (c.key === activeKey) {
     if (added > 0) {
       renderMessageView(false);
       // Keep what the reader was looking at in place when older messages
       // come in above it.
-      if (wasNearBottom && !older) view.scrollTop = view.scrollHeight;
+      if (wasNearBottom && mode !== 'older') view.scrollTop = view.scrollHeight;
       else view.scrollTop = view.scrollHeight - fromBottom;
     }
     renderHistoryStatus();
+  }
+  // A whole page of messages missed during a drop: the gap may go further
+  // back than one page.
+  if (mode === 'catchup' && hadMessages && msg.more && oldest > 0 && added === messages.length &&
+      c.catchupPages < MAX_CATCHUP_PAGES) {
+    c.catchupPages += 1;
+    requestHistory(c, 'catchup', oldest);
+  } else if (c.key === activeKey) {
     fillView();
   }
   renderSidebar();
@@ -422,7 +446,7 @@ function onError(msg, request) {
       c.historyLoaded = true;
       if (c.key === activeKey) renderHistoryStatus();
     }
-    if (msg.code === 'unavailable') composerError(msg.text);
+    if (c && c.key === activeKey) composerError(msg.text || msg.code);
     return;
   }
   if (request && ['join', 'intro', 'leave'].includes(request.type)) {
@@ -531,7 +555,7 @@ function openConversation(key) {
   show($('topic-form'), false);
   setSidebarOpen(false);
   renderAll();
-  if (!c.historyLoaded) requestHistory(c, false);
+  if (!c.historyLoaded) requestHistory(c, 'latest');
   if (!isPhone()) $('composer-text').focus();
 }
 
@@ -617,12 +641,12 @@ function renderHistoryStatus() {
 function fillView() {
   const c = convs.get(activeKey);
   const view = $('messages');
-  if (c && c.more && !c.loading && view.scrollHeight <= view.clientHeight) requestHistory(c, true);
+  if (c && c.more && !c.loading && view.scrollHeight <= view.clientHeight) requestHistory(c, 'older');
 }
 
 function onScroll() {
   const c = convs.get(activeKey);
-  if (c && $('messages').scrollTop < NEAR_TOP_PX && c.more) requestHistory(c, true);
+  if (c && $('messages').scrollTop < NEAR_TOP_PX && c.more) requestHistory(c, 'older');
 }
 
 function composerError(text) {
@@ -767,7 +791,7 @@ function init() {
   );
   $('messages').addEventListener('scroll', onScroll);
   $('history-status').addEventListener('click', (e) => {
-    if (e.target.id === 'load-earlier') requestHistory(convs.get(activeKey), true);
+    if (e.target.id === 'load-earlier') requestHistory(convs.get(activeKey), 'older');
   });
   $('conversations').addEventListener('click', (e) => {
     const b = e.target.closest('button.conv');

@@ -44,7 +44,8 @@ export class Conversation {
     this.identities = new Map(); // identity -> message
     this.unread = 0;
     this.more = null; // null: not asked yet; then whether older history is kept
-    this.loading = false;
+    this.loading = false; // or the kind of history page asked for
+    this.catchupPages = 0;
     this.historyLoaded = false;
     this.topic = '';
     this.left = false;
