@@ -12,9 +12,10 @@ foreach(name IN LISTS FILES)
   file(READ "${WEB_DIR}/${name}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
-  # 32 bytes a line keeps the generated file readable and the lines short.
+  # 16 bytes a line keeps the generated file readable (CMake's regular
+  # expressions have no {n}: 32 dots are 16 bytes of hex).
+  string(REGEX REPLACE "(................................)" "\\1\n    " hex "${hex}")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
-  string(REGEX REPLACE "(('\\\\x[0-9a-f][0-9a-f]',){32})" "\\1\n    " bytes "${bytes}")
   if(size EQUAL 0)
     set(bytes "'\\0'")
   endif()

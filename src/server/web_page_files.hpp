@@ -8,7 +8,7 @@
 namespace parley::server {
 
 struct WebFile {
-  std::string_view name;   // "index.html", "app.js", ...
+  std::string_view name;  // "index.html", "app.js", ...
   std::string_view bytes;
 };
 
