@@ -10,6 +10,9 @@ const MAX_CATCHUP_PAGES = 10;
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 40;
 const PHONE_WIDTH = '(max-width: 700px)';
+// The ends of a session (`bye`) after which the page logs in again by
+// itself: a restart of the server, a connection too slow or silent.
+const RECONNECT_AFTER = new Set(['shutdown', 'slow', 'ping_timeout']);
 
 // --- state -------------------------------------------------------------------
 
@@ -58,6 +61,7 @@ function sendLogin() {
 
 function onClose(wasOpen) {
   loggedIn = false;
+  delete document.body.dataset.ready;
   hideIdleWarning();
   // Their answers are lost with the connection.
   for (const c of convs.byKey.values()) c.loading = false;
@@ -156,6 +160,7 @@ function onReady(msg) {
     }
   }
   setStatus('');
+  document.body.dataset.ready = 'true'; // logged in and caught up
   renderSidebar();
   renderHeader();
   const active = convs.get(activeKey);
@@ -405,6 +410,12 @@ function onBye(msg) {
     return;
   }
   if (reconnecting && msg.reason === 'refused') return; // the next attempt may be let in
+  if (RECONNECT_AFTER.has(msg.reason)) {
+    // Not the user's doing nor an administrator's: like a dropped
+    // connection, and the server may well be back in a moment.
+    setStatus(msg.text || 'Disconnected', 'reconnecting');
+    return;
+  }
   wantReconnect = false;
   reconnecting = false;
   loggedIn = false;

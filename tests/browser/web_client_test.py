@@ -113,9 +113,13 @@ class Page:
 
     def login(self, name, password=None):
         self.try_login(name, password or support.USERS[name])
-        self.wait(lambda d: self.visible('chat-screen') and self.text('me') == name, f'{name} to be logged in')
-        self.wait(lambda d: self.status() == '', 'the online list')
+        self.wait(lambda d: self.ready() and self.by_id('me').get_attribute('textContent') == name,
+                  f'{name} to be logged in')
         return self
+
+    def ready(self):
+        """Logged in, and what the server sends at login has come."""
+        return self.driver.execute_script('return document.body.dataset.ready === "true"')
 
     def open(self, key):
         self.wait(lambda d: self.find(f'button.conv[data-key="{key}"]'), f'conversation {key} in the sidebar')
@@ -328,26 +332,27 @@ class WebClientTest(unittest.TestCase):
         a, b = self.pages()
         a.login('alice')
         b.login('bob')
-        a.open('#design') if a.find('button.conv[data-key="#design"]') else a.join('#design')
-        b.join('#design')
+        a.join('#restarts')
+        b.join('#restarts')
         a.say('before the restart')
         b.wait_for_text('before the restart')
 
-        server.kill()
-        for page in (a, b):
-            page.wait(lambda d, p=page: 'Reconnecting' in p.status(), 'the reconnecting status')
-        server.start()
-        for page in (a, b):
-            page.wait(lambda d, p=page: p.status() == '', 'the page to reconnect', timeout=30)
+        # A crash, then an orderly shutdown (`bye` with reason "shutdown").
+        for stop, n in ((server.kill, 1), (server.stop, 2)):
+            stop()
+            for page in (a, b):
+                page.wait(lambda d, p=page: 'Reconnecting' in p.status() and not p.ready(), 'the reconnecting status')
+            server.start()
+            for page in (a, b):
+                page.wait(lambda d, p=page: p.ready() and p.status() == '', 'the page to reconnect', timeout=30)
+            a.say(f'after restart {n}')
+            b.wait_for_text(f'after restart {n}')
+            b.say(f'and back again {n}')
+            a.wait_for_text(f'and back again {n}')
 
-        a.say('after the restart')
-        b.wait_for_text('after the restart')
-        b.say('and back again')
-        a.wait_for_text('and back again')
+        expected = ['before the restart', 'after restart 1', 'and back again 1', 'after restart 2', 'and back again 2']
         for page in (a, b):
-            texts = page.texts()
-            self.assertEqual(texts.count('before the restart'), 1, texts)
-            self.assertEqual(texts.count('after the restart'), 1, texts)
+            self.assertEqual(page.texts(), expected, 'every message once, in order')
 
 
 def main():
