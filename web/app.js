@@ -2,7 +2,7 @@
 // over the JSON protocol of docs/WEB.md.
 
 import { Backoff, Connection, socketUrl } from './connection.js';
-import { Conversations, EVERYONE, fold, personKey, roomKey } from './conversations.js';
+import { cleanText, Conversations, EVERYONE, fold, personKey, roomKey } from './conversations.js';
 import { $, appendMessage, conversationItem, el, onlineItem, renderMessages, show } from './view.js';
 
 const HISTORY_PAGE = 50;
@@ -206,7 +206,7 @@ function onUnread(msg) {
 
 function onSent(msg, request) {
   if (!request) return;
-  const base = { from: me, text: request.text, time: msg.time, local: true };
+  const base = { from: me, text: cleanText(request.text), time: msg.time, local: true };
   if (request.type === 'broadcast') {
     addMessage({ ...base, kind: 'broadcast' });
   } else if (String(request.to).startsWith('#')) {
@@ -672,19 +672,23 @@ function sidebarError(text) {
   show(e, true);
 }
 
+// The protocol carries one line per message (the server removes control
+// characters, line breaks included), so each line written with Shift+Enter
+// goes as a message of its own, in order.
 function onComposerSubmit(event) {
   event.preventDefault();
   const box = $('composer-text');
-  const text = box.value;
-  if (!text.trim()) return;
+  const lines = box.value.split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return;
   const c = convs.get(activeKey);
   if (!c) return;
-  let request;
-  if (c.kind === 'everyone') request = { type: 'broadcast', text };
-  else request = { type: 'send', to: c.name, text };
-  if (send(request) === null) {
+  if (!conn || !conn.ready) {
     composerError('Not connected; the message was not sent.');
     return;
+  }
+  for (const text of lines) {
+    if (c.kind === 'everyone') send({ type: 'broadcast', text });
+    else send({ type: 'send', to: c.name, text });
   }
   show($('composer-error'), false);
   box.value = '';

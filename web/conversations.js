@@ -20,6 +20,16 @@ export function personKey(name) {
   return '@' + fold(name);
 }
 
+// Our own text as the server relays it (docs/PROTOCOL.md): a tab becomes a
+// space; other control characters, escape sequences and bidirectional
+// overrides are removed. Local echoes then match what history gives back.
+export function cleanText(text) {
+  return String(text)
+    .replace(/\t/g, ' ')
+    .replace(/\x1b\[[0-?]*[ -\/]*[@-~]/g, '')
+    .replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 function millis(time) {
   const t = Date.parse(time);
   return Number.isNaN(t) ? 0 : t;

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "net/websocket_transport.hpp"
+#include "net/http_message.hpp"
 
 namespace parley::server {
 

@@ -50,8 +50,9 @@ class Server:
     """parleyd in a temporary directory, on a classic and a web port that stay
     the same across restarts (the page reconnects to where it came from)."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, extra_args=()):
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.dir = tempfile.mkdtemp(prefix='parley-browser-')
         with open(os.path.join(self.dir, 'user_pass.txt'), 'w') as f:
             for name, password in USERS.items():
@@ -59,6 +60,7 @@ class Server:
         self.classic_port = free_port()
         self.web_port = free_port()
         self.process = None
+        self.reader = None
         self.lines = []
         self.changed = threading.Condition()
 
@@ -68,10 +70,12 @@ class Server:
 
     def start(self):
         self.lines = []
-        args = [self.binary, '--password-hash-cost', 'min', '--web-port', str(self.web_port), str(self.classic_port)]
+        args = [self.binary, '--password-hash-cost', 'min', '--web-port', str(self.web_port), *self.extra_args,
+                str(self.classic_port)]
         self.process = subprocess.Popen(args, cwd=self.dir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True, errors='replace')
-        threading.Thread(target=self._read_log, args=(self.process,), daemon=True).start()
+        self.reader = threading.Thread(target=self._read_log, args=(self.process,), daemon=True)
+        self.reader.start()
         if not self.wait_for_log('web protocol listening on', 15):
             log = self.log()
             self.stop()
@@ -100,20 +104,24 @@ class Server:
 
     def kill(self):
         """Ends parleyd at once, as a crash would."""
-        if self.process:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-            self.process = None
+        self._end(signal.SIGKILL)
 
     def stop(self):
-        if self.process:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+        """Shuts parleyd down in order (SIGTERM)."""
+        self._end(signal.SIGTERM)
+
+    def _end(self, sig):
+        if not self.process:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(10)
+        self.process.stderr.close()
+        self.process = None
 
     def remove(self):
         self.stop()

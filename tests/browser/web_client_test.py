@@ -42,10 +42,11 @@ def tearDownModule():
 class Page:
     """The web client in one browser, seen the way a user sees it."""
 
-    def __init__(self, driver):
+    def __init__(self, driver, on=None):
         self.driver = driver
+        self.server = on or server
         support.set_viewport(driver, 1280, 800)
-        driver.get(server.url)
+        driver.get(self.server.url)
         self.wait(lambda d: self.visible('login-screen'), 'the login page')
 
     # --- looking
@@ -71,7 +72,7 @@ class Page:
                 condition)
         except TimeoutException:
             raise AssertionError(f'timed out waiting for {what}; status={self.status()!r}; '
-                                 f'page log={self.console()!r}\nserver log:\n{server.log()[-3000:]}') from None
+                                 f'page log={self.console()!r}\nserver log:\n{self.server.log()[-3000:]}') from None
 
     def status(self):
         try:
@@ -123,6 +124,9 @@ class Page:
 
     def open(self, key):
         self.wait(lambda d: self.find(f'button.conv[data-key="{key}"]'), f'conversation {key} in the sidebar')
+        if not self.visible('sidebar'):  # on a phone it folds away
+            self.by_id('sidebar-toggle').click()
+            self.wait(lambda d: self.visible('sidebar'), 'the sidebar to open')
         self.find(f'button.conv[data-key="{key}"]')[0].click()
         self.wait(lambda d: self.by_id('conversation').get_attribute('data-key') == key, f'{key} to open')
 
@@ -217,6 +221,7 @@ class WebClientTest(unittest.TestCase):
             support.set_viewport(b.driver, 390, 844, mobile=True)
             b.wait(lambda d: b.visible('sidebar-toggle') and not b.visible('sidebar'), 'the phone layout')
             b.driver.save_screenshot(os.path.join(target, 'web-phone.png'))
+            support.set_viewport(b.driver, 1280, 800)
 
         # Leaving the room takes it out of the sidebar.
         b.open('#design')
@@ -248,6 +253,16 @@ class WebClientTest(unittest.TestCase):
             a.message_user('carol')
             a.say('Hello from the browser')
             self.assertIn('dave: Hello from the browser <private message>', nc.read_until('<private message>\n'))
+            # Shift+Enter starts a new line; each line goes as a message.
+            from selenium.webdriver.common.keys import Keys
+            box = a.by_id('composer-text')
+            box.send_keys('first line')
+            box.send_keys(Keys.SHIFT, Keys.ENTER)
+            box.send_keys('second line')
+            self.assertEqual(box.get_attribute('value'), 'first line\nsecond line')
+            box.send_keys(Keys.ENTER)
+            self.assertIn('dave: first line <private message>\n', nc.read_until('second line <private message>\n'))
+            a.wait_for_text('second line')
 
             nc.command('message dave Hello from the terminal')
             a.wait_for_text('Hello from the terminal')
@@ -306,7 +321,7 @@ class WebClientTest(unittest.TestCase):
     def test_06_three_wrong_passwords_show_the_block(self):
         (a,) = self.pages(1)
         a.try_login('ivan', 'wrong-1')
-        a.wait(lambda d: a.visible('login-error') and 'Invalid' in a.text('login-error'), 'the first refusal')
+        a.wait(lambda d: a.visible('login-error') and 'invalid' in a.text('login-error').lower(), 'the first refusal')
         self.assertFalse(a.visible('login-block'))
         a.try_login('ivan', 'wrong-2')
         a.try_login('ivan', 'wrong-3')
@@ -328,10 +343,32 @@ class WebClientTest(unittest.TestCase):
         self.assertNotEqual(a.text('bye-text'), '')
         self.assertFalse(a.visible('chat-screen'))
 
+    def test_08_idle_warning_then_logout(self):
+        idle = support.Server(PARLEYD, ['--timeout', '10'])
+        idle.start()
+        try:
+            a = Page(drivers[0], on=idle)
+            a.login('alice')
+            # The warning comes a tenth of the timeout before the logout;
+            # a key pressed then keeps the session.
+            a.wait(lambda d: a.visible('idle-banner'), 'the idle warning')
+            self.assertGreaterEqual(int(a.text('idle-seconds')), 1)
+            a.by_id('composer-text').send_keys('x')
+            a.wait(lambda d: not a.visible('idle-banner'), 'the warning to go')
+            # Then nothing: the server logs the page out and it says so.
+            a.wait(lambda d: a.visible('idle-banner'), 'the idle warning again')
+            a.wait(lambda d: a.visible('bye-screen'), 'the logged-out screen')
+            self.assertIn('inactivity', a.text('bye-text'))
+            self.assertEqual(idle.log().count('login user=alice'), 1, 'logged out once, not logged in again')
+        finally:
+            idle.remove()
+
     def test_99_the_page_recovers_after_the_server_restarts(self):
         a, b = self.pages()
         a.login('alice')
         b.login('bob')
+        a.message_user('bob')
+        a.say('a private word before the restart')
         a.join('#restarts')
         b.join('#restarts')
         a.say('before the restart')
@@ -353,6 +390,9 @@ class WebClientTest(unittest.TestCase):
         expected = ['before the restart', 'after restart 1', 'and back again 1', 'after restart 2', 'and back again 2']
         for page in (a, b):
             self.assertEqual(page.texts(), expected, 'every message once, in order')
+        b.open('@alice')
+        b.wait_for_text('a private word before the restart')
+        self.assertEqual(b.texts().count('a private word before the restart'), 1, 'once, after two catch-ups')
 
 
 def main():
