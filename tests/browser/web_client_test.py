@@ -64,7 +64,7 @@ class Page:
     def text(self, element_id):
         return self.by_id(element_id).text
 
-    def wait(self, condition, what, timeout=15):
+    def wait(self, condition, what, timeout=20):
         from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
         from selenium.webdriver.support.ui import WebDriverWait
         try:
@@ -146,7 +146,7 @@ class Page:
         box.send_keys(Keys.ENTER)
         self.wait_for_text(text)
 
-    def wait_for_text(self, text, timeout=15):
+    def wait_for_text(self, text, timeout=20):
         self.wait(lambda d: text in self.texts(), f'{text!r} in {self.texts()!r}', timeout)
 
     def close(self):
