@@ -137,6 +137,7 @@ function onWelcome(msg) {
     $('me').textContent = me;
     $('login-password').value = '';
     $('login-button').disabled = false;
+    if (msg.text) convs.everyone.add({ system: true, text: msg.text, time: new Date().toISOString() });
     showScreen('chat');
     renderAll();
     setStatus('');
