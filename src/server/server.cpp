@@ -34,6 +34,7 @@
 #include "server/process_figures.hpp"
 #include "server/service_notify.hpp"
 #include "server/startup_checks.hpp"
+#include "server/web_page.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::server {
@@ -75,6 +76,7 @@ std::shared_ptr<const net::WebSocketSettings> web_settings(const ServerConfig& c
   auto s = std::make_shared<net::WebSocketSettings>();
   s->allowed_origins = c.web_origins;
   s->request_timeout = c.tls_handshake_timeout;
+  s->responder = serve_web_page;
   return s;
 }
 
