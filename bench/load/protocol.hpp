@@ -1,7 +1,7 @@
-// The two wire protocols: parleyd's classic line protocol and IRC. A
-// protocol drives the login of a connection, splits what arrives into
-// lines and reports what they mean to the worker, and formats what the
-// scenarios send.
+// The wire protocols: parleyd's classic line protocol, IRC, and parleyd's
+// web listener (JSON over WebSocket). A protocol drives the login of a
+// connection, splits what arrives into lines (or WebSocket messages) and
+// reports what they mean to the worker, and formats what the scenarios send.
 #pragma once
 
 #include <cstdint>
@@ -42,5 +42,6 @@ class Protocol {
 std::unique_ptr<Protocol> make_protocol(const Options& opt);
 std::unique_ptr<Protocol> make_classic_protocol(const Options& opt);
 std::unique_ptr<Protocol> make_irc_protocol(const Options& opt);
+std::unique_ptr<Protocol> make_web_protocol(const Options& opt);
 
 }  // namespace parley_load
