@@ -7,8 +7,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket.hpp>
+// Boost.JSON's definitions (boost/json/src.hpp) are compiled once per test
+// binary: in server_e2e_tests by server_logs_test.cpp.
 #include <boost/json.hpp>
-#include <boost/json/src.hpp>
 #include <sstream>
 
 namespace parley::test {
