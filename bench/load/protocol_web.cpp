@@ -67,7 +67,8 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-std::string quoted(std::string_view text, std::size_t limit = 200) {
+// The start of a server message, for an error report.
+std::string head_of(std::string_view text, std::size_t limit = 200) {
   return std::string(text.substr(0, limit));
 }
 
@@ -228,19 +229,19 @@ class Web final : public Protocol {
       return;
     }
     if (e.type == "error") {
-      if (c.step < kLoggedIn) return w.setup_failed(c, "login refused: " + quoted(json));
+      if (c.step < kLoggedIn) return w.setup_failed(c, "login refused: " + head_of(json));
       if (c.step == kJoinSent) {
         // Already a member: a room left over in the database from an earlier run.
         if (e.code == "already_member") {
           c.step = kLoggedIn;
           return w.joined(c);
         }
-        return w.setup_failed(c, "join " + opt_.room + " refused: " + quoted(json));
+        return w.setup_failed(c, "join " + opt_.room + " refused: " + head_of(json));
       }
       return w.error_line(c, json);
     }
     if (e.type == "bye") {
-      if (c.step < kLoggedIn) return w.setup_failed(c, "refused: " + quoted(json));
+      if (c.step < kLoggedIn) return w.setup_failed(c, "refused: " + head_of(json));
       return w.error_line(c, json);
     }
     // hello, presence, room_event, unread, history, notice...: not counted.

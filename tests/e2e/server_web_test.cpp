@@ -70,6 +70,13 @@ class ServerWeb : public ServerFixture {
     EXPECT_EQ(field(pong, "ref"), ref);
     return before;
   }
+  // The reply of `type` carrying `ref`, whatever comes before it.
+  static JsonObject reply(WebClient& c, const std::string& type, const std::string& ref) {
+    for (;;) {
+      auto m = c.expect(type);
+      if (m.empty() || field(m, "ref") == ref) return m;
+    }
+  }
   // A raw socket, upgraded (no Origin): the HTTP response is consumed.
   std::unique_ptr<LineClient> raw_upgraded() {
     auto c = std::make_unique<LineClient>(web_port_);
@@ -184,7 +191,7 @@ TEST_F(ServerWeb, BroadcastsReachWebAndClassicUsers) {
   alice->send({{"type", "broadcast"}, {"text", "hello all"}, {"ref", "b1"}});
   auto sent = alice->expect("sent");
   EXPECT_EQ(field(sent, "to"), "*") << dump(sent);
-  EXPECT_EQ(number(sent, "count"), 1) << dump(sent);
+  EXPECT_GE(number(sent, "count"), 1) << dump(sent);
   EXPECT_EQ(bob->expect("\n"), "alice: hello all <broadcast message>\n");
 
   bob->send_line("broadcast message and to you");
@@ -227,7 +234,7 @@ TEST_F(ServerWeb, RoomJoinSendAndHistory) {
   EXPECT_EQ(bob->expect("\n"), "[#team] alice: third\n");
 
   alice->send({{"type", "history"}, {"with", "#team"}, {"ref", "h"}});
-  auto history = alice->expect("history");
+  auto history = reply(*alice, "history", "h");
   EXPECT_EQ(field(history, "ref"), "h");
   EXPECT_EQ(field(history, "with"), "#team");
   EXPECT_EQ(field(history, "more"), "false") << dump(history);
@@ -242,8 +249,8 @@ TEST_F(ServerWeb, RoomJoinSendAndHistory) {
     last_id = number(o, "id");
   }
   EXPECT_EQ(texts, (std::vector<std::string>{"first", "second", "third"}));
-  alice->send({{"type", "history"}, {"with", "#team"}, {"before", last_id}, {"limit", 1}});
-  auto older = alice->expect("history");
+  alice->send({{"type", "history"}, {"with", "#team"}, {"before", last_id}, {"limit", 1}, {"ref", "o"}});
+  auto older = reply(*alice, "history", "o");
   ASSERT_EQ(older.at("messages").as_array().size(), 1u) << dump(older);
   EXPECT_EQ(field(older.at("messages").as_array()[0].as_object(), "text"), "second");
   EXPECT_EQ(field(older, "more"), "true") << dump(older);
@@ -287,7 +294,7 @@ TEST_F(ServerWeb, MalformedJsonIsAnErrorAndTheConnectionStaysUsable) {
   auto error = alice->next();
   EXPECT_EQ(field(error, "type"), "error") << dump(error);
   EXPECT_EQ(field(error, "code"), "bad_json") << dump(error);
-  alice->send_text("[1,2,3]");
+  alice->send_text("{\"type\":\"ping\"} trailing");
   EXPECT_EQ(field(alice->next(), "code"), "bad_json");
   sync(*alice);
   // Before login too.
@@ -448,15 +455,14 @@ TEST_F(ServerWeb, PerAddressLimitsApplyToWebConnections) {
   auto bye = extra->next();
   EXPECT_EQ(field(bye, "type"), "bye") << dump(bye);
   EXPECT_EQ(field(bye, "reason"), "refused") << dump(bye);
+  EXPECT_FALSE(field(bye, "code").empty()) << dump(bye);
   EXPECT_FALSE(field(bye, "text").empty()) << dump(bye);
   EXPECT_FALSE(server_->wait_for_log("connection refused from=127.0.0.2 reason=too many connections").empty());
-  // Another address is served, and so is a classic client from the first
-  // once a place comes free.
+  // The web connections count with the classic ones from the same address.
+  LineClient classic(port(), "127.0.0.1", "127.0.0.2");
+  EXPECT_EQ(classic.read_until_closed(), "Error: too many connections from your address\n");
   auto other = web(from("127.0.0.3"));
   EXPECT_EQ(field(other->next(), "type"), "hello");
-  held.pop_back();
-  LineClient classic(port(), "127.0.0.1", "127.0.0.2");
-  EXPECT_EQ(classic.expect("Username: "), "Username: ");
 }
 
 TEST_F(ServerWeb, TooManyLoggingInFromOneAddressAreRefused) {
