@@ -404,6 +404,7 @@ bool ChatService::join(const std::string& user, std::shared_ptr<Participant> par
   auto& presence = online_[name];
   presence.id = account.id;
   rooms_online(account, participant);
+  if (participant->wants_all_presence()) presence_everyone_.add(participant);
   // A connection that joins while another one reads the rooms live has
   // nothing unread.
   if (unread && !presence.caught_up) {
@@ -463,6 +464,7 @@ void ChatService::leave(const std::string& user, const Participant* participant)
 
 void ChatService::leave_locked(const std::string& user, const Participant* participant, Outbox& out) {
   drop_watches(participant);
+  presence_everyone_.remove(participant);
   auto it = online_.find(user);
   if (it == online_.end()) {
     auto guest = guests_.find(user);

@@ -376,6 +376,7 @@ class ChatService {
   // Who watches each name (any case), and what each participant watches.
   using Watchers = std::unordered_map<const Participant*, std::shared_ptr<Participant>>;
   NameMap<Watchers> watchers_;
+  LiveSet presence_everyone_;  // participants told about every user's presence
   std::unordered_map<const Participant*, NameMap<bool>> watching_;
   // A presence message about `name` (as spelled), for its watchers and its
   // rooms' connections that want it.

@@ -43,6 +43,7 @@ void ChatService::announce(const std::string& name, bool guest, const Presence& 
   auto add = [&](const std::shared_ptr<Participant>& p) {
     if (seen.insert(p.get()).second) to.push_back(p);
   };
+  for (const auto& p : presence_everyone_.connections()) add(p);
   if (auto watching = watchers_.find(name); watching != watchers_.end())
     for (const auto& [raw, p] : watching->second) add(p);
   for (auto id : rooms)

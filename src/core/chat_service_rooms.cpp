@@ -423,6 +423,8 @@ RoomReply ChatService::send_room(const std::string& user, std::string_view name,
     }
     live = room->live.all_but(from);
     r = reply(RoomStatus::ok, room->name);
+    r.id = message.id;
+    r.sent_at = message.sent_at;
   }
   deliver(std::move(live), std::move(message));
   if (guest && stored) stored(store::Done{});

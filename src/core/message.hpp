@@ -104,6 +104,9 @@ class Participant {
   // it (watched names reach it anyway): fixed before the participant
   // joins, so readable from any thread.
   virtual bool wants_presence() const { return false; }
+  // Whether presence messages about every user should reach it (a client
+  // that shows who is online); fixed before it joins.
+  virtual bool wants_all_presence() const { return false; }
 };
 
 using Recipients = std::vector<std::shared_ptr<Participant>>;

@@ -81,6 +81,8 @@ struct RoomReply {
   std::string target;
   std::size_t members = 0;  // join: the room's members, the user included (a guest's join: and its guests)
   std::string topic;        // join and topic queries
+  store::MessageId id = 0;  // a room message: its id (0 for a guest's)
+  TimePoint sent_at{};      // a room message: its time
 };
 
 struct RoomInfo {

@@ -56,6 +56,9 @@ struct Raw {
   int tls_port = -1;  // none
   int irc_port = -1;  // none
   int irc_tls_port = -1;
+  int web_port = -1;  // none
+  int web_tls_port = -1;
+  std::vector<std::string> web_origins;
   std::string server_name;
   std::string motd;
   bool guests = false;
@@ -82,7 +85,7 @@ void check_range(const std::string& name, std::int64_t value, std::int64_t low, 
     throw ConfigError(fmt::format("{} must be between {} and {}, not {}", name, low, high, value));
 }
 
-const char* const kProtocols[] = {"classic", "irc"};
+const char* const kProtocols[] = {"classic", "irc", "web"};
 
 // toml++'s integer conversion: an integer, a whole float or a boolean. A
 // float beyond the range of int64_t is refused here first: toml++ would
@@ -279,12 +282,27 @@ void apply_toml(Raw& raw, const toml::table& table, const CLI::App* app) {
           throw ConfigError(fmt::format("{}: 'tls-port' must be an integer from 0 to 65535", raw.config));
         raw.tls_port = static_cast<int>(*v);
       };
-    else if (name == "irc-port" || name == "irc-tls-port")
+    else if (name == "irc-port" || name == "irc-tls-port" || name == "web-port" || name == "web-tls-port")
       apply = [&node, &raw, name] {
         auto v = integer_value(node);
         if (!v || *v < 0 || *v > 65535)
           throw ConfigError(fmt::format("{}: '{}' must be an integer from 0 to 65535", raw.config, name));
-        (name == "irc-port" ? raw.irc_port : raw.irc_tls_port) = static_cast<int>(*v);
+        int& port = name == "irc-port"       ? raw.irc_port
+                    : name == "irc-tls-port" ? raw.irc_tls_port
+                    : name == "web-port"     ? raw.web_port
+                                             : raw.web_tls_port;
+        port = static_cast<int>(*v);
+      };
+    else if (name == "web-origins")
+      apply = [&node, &raw] {
+        const auto* array = node.as_array();
+        if (!array) throw ConfigError(fmt::format("{}: 'web-origins' must be an array of strings", raw.config));
+        raw.web_origins.clear();
+        for (const auto& item : *array) {
+          auto v = item.value<std::string>();
+          if (!v) throw ConfigError(fmt::format("{}: 'web-origins' must be an array of strings", raw.config));
+          raw.web_origins.push_back(*v);
+        }
       };
     else if (name == "server-name")
       apply = text(raw.server_name);
@@ -381,6 +399,11 @@ ServerConfig validate(const Raw& raw) {
   check_range("users-file-max", raw.users_file_max, 1, (std::int64_t{1} << 31) - 1);  // line numbers fit an int
   check_range("tls-handshake-timeout", raw.tls_handshake_timeout, 1, 3600);
   check_range("irc-ping", raw.irc_ping, 1, 86400);
+  for (const auto& origin : raw.web_origins) {
+    auto host = origin.starts_with("https://") ? origin.substr(8) : origin.starts_with("http://") ? origin.substr(7) : "";
+    if (host.empty() || host.find_first_of("/?# \t") != std::string::npos)
+      throw ConfigError(fmt::format("web-origins: not an origin (scheme://host[:port]): '{}'", origin));
+  }
   if (raw.server_name.size() > 63 || raw.server_name.find_first_of(" :!@,\r\n\t") != std::string::npos)
     throw ConfigError("server-name must be at most 63 characters, without spaces or any of : ! @ ,");
   if (raw.motd.size() > 4096) throw ConfigError("motd must be at most 4096 bytes");
@@ -418,6 +441,11 @@ ServerConfig validate(const Raw& raw) {
     c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.irc_port), "irc", false});
   if (raw.irc_tls_port >= 0)
     c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.irc_tls_port), "irc", true});
+  if (raw.web_port >= 0)
+    c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.web_port), "web", false});
+  if (raw.web_tls_port >= 0)
+    c.listeners.push_back(ListenerConfig{raw.bind, static_cast<std::uint16_t>(raw.web_tls_port), "web", true});
+  c.web_origins = raw.web_origins;
   c.listeners.insert(c.listeners.end(), raw.listeners.begin(), raw.listeners.end());
   c.server_name = raw.server_name;
   c.motd = raw.motd;
@@ -541,6 +569,17 @@ std::variant<ServerConfig, Exit> parse_command_line(int argc, const char* const*
   app.add_option("--irc-tls-port", raw.irc_tls_port,
                  "Port for IRC over TLS, on the --bind address (0 picks a free one; default: none)")
       ->check(CLI::Range(0, 65535));
+  app.add_option("--web-port", raw.web_port,
+                 "Port for the web client (HTTP and WebSocket), on the --bind address (0 picks a free one; "
+                 "default: none)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--web-tls-port", raw.web_tls_port,
+                 "Port for the web client over TLS (HTTPS), on the --bind address (0 picks a free one; default: none)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--web-origins", raw.web_origins,
+                 "An origin (https://host[:port]) whose pages may use the web client's WebSocket besides the "
+                 "server's own; may be repeated")
+      ->allow_extra_args(false);
   app.add_option("--server-name", raw.server_name, "The server's name for IRC clients (default: the host's name)");
   app.add_option("--motd", raw.motd,
                  "IRC message of the day; lines separated by newlines in the config file "

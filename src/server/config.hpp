@@ -60,6 +60,8 @@ struct ServerConfig {
   std::string motd;         // lines; empty: none
   bool guests = false;      // IRC registration without an account
   std::chrono::seconds irc_ping{120};
+  // The web client (docs/WEB.md): origins allowed besides the page's own.
+  std::vector<std::string> web_origins;
   std::string tls_cert;  // certificate chain (PEM) for TLS listeners
   std::string tls_key;   // its private key (PEM, no passphrase)
   std::chrono::seconds tls_handshake_timeout{10};

@@ -146,6 +146,7 @@ const std::vector<Field>& fields() {
       live<&ServerConfig::motd>("motd"),
       live<&ServerConfig::guests>("guests"),
       live<&ServerConfig::irc_ping>("irc-ping"),
+      restart<&ServerConfig::web_origins>("web-origins"),
   };
   return all;
 }

@@ -25,9 +25,11 @@
 #include "net/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_transport.hpp"
+#include "net/websocket_transport.hpp"
 #include "proto/classic/classic_session.hpp"
 #include "proto/classic/format.hpp"
 #include "proto/irc/irc_session.hpp"
+#include "proto/web/web_session.hpp"
 #include "server/metrics_page.hpp"
 #include "server/process_figures.hpp"
 #include "server/service_notify.hpp"
@@ -66,6 +68,13 @@ session::Settings session_settings(const ServerConfig& c) {
   s.idle_timeout = c.timeout;
   s.flood_rate = c.flood_rate;
   s.flood_burst = c.flood_burst;
+  return s;
+}
+
+std::shared_ptr<const net::WebSocketSettings> web_settings(const ServerConfig& c) {
+  auto s = std::make_shared<net::WebSocketSettings>();
+  s->allowed_origins = c.web_origins;
+  s->request_timeout = c.tls_handshake_timeout;
   return s;
 }
 
@@ -239,6 +248,7 @@ Server::Server(ServerConfig config)
   context_ = std::make_unique<session::Context>(*chat_, logins_, *admission_, session_settings(config_),
                                                 connection_limits(config_));
   irc_context_ = std::make_unique<proto::irc::IrcContext>(irc_settings(config_), PARLEY_VERSION);
+  web_ = web_settings(config_);
   proto::control::CommandHooks hooks;
   hooks.log = [](const std::string& line) { spdlog::info("control: {}", line); };
   hooks.reload = [this] { return reload_from_control(); };
@@ -273,6 +283,14 @@ ProtocolEntry Server::protocol(const std::string& name) {
                                                               std::move(pass));
             },
             proto::irc::refusal};
+  if (name == "web")
+    return {name,
+            [this](std::unique_ptr<net::Transport> transport, net::Worker& worker,
+                   session::Admission::Pass pass) -> std::shared_ptr<session::Session> {
+              return std::make_shared<proto::web::WebSession>(std::move(transport), *context_, worker,
+                                                              std::move(pass));
+            },
+            nullptr};  // before the upgrade there is no WebSocket to carry a refusal: it just closes
   throw std::runtime_error("unknown protocol: " + name);
 }
 
@@ -280,15 +298,19 @@ void Server::add_listener(const ListenerConfig& config, const tcp::endpoint& end
   auto entry = protocol(config.protocol);
   if (config.tls) entry.refusal = nullptr;  // no TLS session yet to carry a line: refused connections just close
   auto listener = std::make_unique<Listener>(pool_, *admission_, endpoint, dual_stack, std::move(entry));
-  if (config.tls)
+  bool web = config.protocol == "web";
+  if (config.tls || web)
     listener->set_transport(
-        [this](int fd, net::Worker& worker) -> std::unique_ptr<net::Transport> {
-          auto plain = std::make_unique<net::TcpTransport>(fd, worker.poller());
-          return std::make_unique<net::TlsTransport>(
-              std::move(plain), tls_->current().get(), worker.context(),
-              std::chrono::seconds(tls_handshake_seconds_.load(std::memory_order_relaxed)));
+        [this, tls = config.tls, web](int fd, net::Worker& worker) -> std::unique_ptr<net::Transport> {
+          std::unique_ptr<net::Transport> transport = std::make_unique<net::TcpTransport>(fd, worker.poller());
+          if (tls)
+            transport = std::make_unique<net::TlsTransport>(
+                std::move(transport), tls_->current().get(), worker.context(),
+                std::chrono::seconds(tls_handshake_seconds_.load(std::memory_order_relaxed)));
+          if (web) transport = std::make_unique<net::WebSocketTransport>(std::move(transport), web_, worker.context());
+          return transport;
         },
-        true);
+        config.tls);
   listeners_.push_back(std::move(listener));
 }
 

@@ -18,6 +18,7 @@
 #include "net/io_pool.hpp"
 #include "net/sharded_fanout.hpp"
 #include "net/tls_context.hpp"
+#include "net/websocket_transport.hpp"
 #include "proto/control/commands.hpp"
 #include "proto/irc/irc_settings.hpp"
 #include "server/config.hpp"
@@ -97,6 +98,7 @@ class Server {
   std::unique_ptr<session::Admission> admission_;
   std::unique_ptr<session::Context> context_;
   std::unique_ptr<proto::irc::IrcContext> irc_context_;
+  std::shared_ptr<const net::WebSocketSettings> web_;  // the web listeners' HTTP and WebSocket settings
   net::IoPool pool_;
   net::ShardedFanout fanout_;
   std::unique_ptr<core::ChatService> chat_;

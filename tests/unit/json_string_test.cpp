@@ -2,9 +2,10 @@
 
 #include <gtest/gtest.h>
 
-// Boost.JSON, header-only, parses what the escaper wrote: the judge is an
-// independent JSON parser, not a copy of the escaper's rules.
-#include <boost/json/src.hpp>
+// Boost.JSON (compiled once, in the web protocol's library) parses what the
+// escaper wrote: the judge is an independent JSON parser, not a copy of the
+// escaper's rules.
+#include <boost/json/parse.hpp>
 #include <random>
 
 using parley::core::json_string;

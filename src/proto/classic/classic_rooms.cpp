@@ -24,10 +24,14 @@ void ClassicSession::on_room_command(const Command& command) {
   }
   if (auto* members = std::get_if<ListMembers>(&command)) {
     auto r = chat.members(core::Actor{user()}, members->room);
-    if (r.status == core::RoomStatus::ok)
+    if (r.status == core::RoomStatus::ok) {
       send(member_listing(r));
-    else
-      send(room_error(core::RoomReply{r.status, r.room, {}, 0, {}}, user()));
+    } else {
+      core::RoomReply failed;
+      failed.status = r.status;
+      failed.room = r.room;
+      send(room_error(failed, user()));
+    }
     return prompt();
   }
   if (auto* topic = std::get_if<Topic>(&command)) {
