@@ -219,14 +219,23 @@ JsonObject WebClient::expect(const std::string& type, std::vector<JsonObject>* b
   }
 }
 
-int WebClient::read_close(std::chrono::milliseconds timeout) {
+int WebClient::read_close(std::chrono::milliseconds timeout, JsonObject* last) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     std::string text;
     auto ec = read_one(text, std::max(left, std::chrono::milliseconds(1)));
     if (ec == websocket::error::closed) return ws_.reason().code;
-    if (ec) return -1;
+    if (ec) {
+      // A close frame came, but the server did not wait for the answer
+      // before closing the connection (Beast fails sending it).
+      if (ws_.reason().code != websocket::close_code::none) {
+        close_handshake_error_ = ec.message();
+        return ws_.reason().code;
+      }
+      return -1;
+    }
+    if (last) *last = parse_object(text);
   }
 }
 

@@ -71,16 +71,21 @@ class WebClient {
   // Reads, dropping messages, until the server closes; returns its close
   // code, 0 for a close frame without one, -1 when the connection ended
   // without a close frame or the deadline passed.
-  int read_close(std::chrono::milliseconds timeout = kWait);
+  // The last message before the close goes to `last` when given.
+  int read_close(std::chrono::milliseconds timeout = kWait, JsonObject* last = nullptr);
   // hello, login, and everything from the answer through ready (or the error).
   std::vector<JsonObject> login(const std::string& user, const std::string& password);
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket>& stream() { return ws_; }
+  // How the closing handshake ended when a close frame came but the
+  // connection ended before Beast could answer it; empty otherwise.
+  const std::string& close_handshake_error() const { return close_handshake_error_; }
 
  private:
   // Runs one asynchronous read to completion or the deadline.
   boost::system::error_code read_one(std::string& text, std::chrono::milliseconds timeout);
   boost::asio::io_context io_;
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  std::string close_handshake_error_;
 };
 
 // The status of the server's answer to an upgrade with this Origin (101 when
