@@ -174,6 +174,12 @@ void WebClient::send_text(const std::string& text) {
   ws_.write(asio::buffer(text));
 }
 
+void WebClient::send_text_regardless(const std::string& text) {
+  ws_.text(true);
+  boost::system::error_code ignored;
+  ws_.write(asio::buffer(text), ignored);
+}
+
 void WebClient::send_binary(const std::string& bytes) {
   ws_.binary(true);
   ws_.write(asio::buffer(bytes));

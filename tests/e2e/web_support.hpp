@@ -62,6 +62,9 @@ class WebClient {
   void send(const JsonObject& message);
   void send_text(const std::string& text);
   void send_binary(const std::string& bytes);
+  // For a message the server may refuse while it is still being written:
+  // a failed write is not a test failure, the close that follows is.
+  void send_text_regardless(const std::string& text);
   // The next message; an empty object (and a test failure) on timeout or close.
   JsonObject next(std::chrono::milliseconds timeout = kWait);
   // Reads until a message of `type` comes and returns it; the ones before it
