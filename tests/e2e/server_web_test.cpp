@@ -115,6 +115,7 @@ TEST_F(ServerWeb, UpgradeSaysHelloThenLoginWelcomesAndIsReady) {
   c->send({{"type", "logout"}, {"ref", "2"}});
   auto bye = c->expect("bye");
   EXPECT_EQ(field(bye, "reason"), "logout") << dump(bye);
+  EXPECT_EQ(field(bye, "text").find('\n'), std::string::npos) << "a text, not a classic line: " << dump(bye);
   EXPECT_EQ(c->read_close(), 1000);
 }
 
