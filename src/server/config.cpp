@@ -400,7 +400,9 @@ ServerConfig validate(const Raw& raw) {
   check_range("tls-handshake-timeout", raw.tls_handshake_timeout, 1, 3600);
   check_range("irc-ping", raw.irc_ping, 1, 86400);
   for (const auto& origin : raw.web_origins) {
-    auto host = origin.starts_with("https://") ? origin.substr(8) : origin.starts_with("http://") ? origin.substr(7) : "";
+    auto host = origin.starts_with("https://")  ? origin.substr(8)
+                : origin.starts_with("http://") ? origin.substr(7)
+                                                : "";
     if (host.empty() || host.find_first_of("/?# \t") != std::string::npos)
       throw ConfigError(fmt::format("web-origins: not an origin (scheme://host[:port]): '{}'", origin));
   }

@@ -287,8 +287,7 @@ ProtocolEntry Server::protocol(const std::string& name) {
     return {name,
             [this](std::unique_ptr<net::Transport> transport, net::Worker& worker,
                    session::Admission::Pass pass) -> std::shared_ptr<session::Session> {
-              return std::make_shared<proto::web::WebSession>(std::move(transport), *context_, worker,
-                                                              std::move(pass));
+              return std::make_shared<proto::web::WebSession>(std::move(transport), *context_, worker, std::move(pass));
             },
             nullptr};  // before the upgrade there is no WebSocket to carry a refusal: it just closes
   throw std::runtime_error("unknown protocol: " + name);

@@ -100,7 +100,7 @@ TEST(WebFormat, MessagesCarryStructuredFields) {
   EXPECT_EQ(o.at("type"), "message");
   EXPECT_EQ(o.at("kind"), "private");
   EXPECT_EQ(o.at("from"), "bob");
-  EXPECT_EQ(o.at("text"), m.text);
+  EXPECT_EQ(std::string(o.at("text").as_string()), m.text);
   EXPECT_EQ(o.at("time"), "1970-01-01T00:00:01.000Z");
   EXPECT_FALSE(o.contains("id"));
   EXPECT_FALSE(o.contains("offline"));

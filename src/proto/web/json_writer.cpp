@@ -14,7 +14,8 @@ JsonWriter::JsonWriter(std::string_view type) {
 }
 
 void JsonWriter::key(std::string_view name) {
-  out_ += ",\"";
+  if (out_.size() > 1) out_ += ',';
+  out_ += '"';
   out_ += name;  // our own field names: never need escaping
   out_ += "\":";
 }

@@ -13,6 +13,8 @@ class JsonWriter {
  public:
   // An object whose first field is "type".
   explicit JsonWriter(std::string_view type);
+  // An object without a type: a value inside an event.
+  JsonWriter() : out_("{") {}
 
   JsonWriter& text(std::string_view name, std::string_view value);
   JsonWriter& number(std::string_view name, std::int64_t value);

@@ -2,7 +2,6 @@
 
 #include <ctime>
 
-#include "core/text.hpp"
 #include "proto/web/json_writer.hpp"
 
 namespace parley::proto::web {
@@ -121,7 +120,7 @@ std::string live_line(const core::ChatMessage& m) {
 }
 
 std::string user_object(const core::UserSummary& u) {
-  JsonWriter w("user");
+  JsonWriter w;
   w.text("name", u.name).text("intro", u.intro).text("away", u.away);
   if (u.guest) w.flag("guest", true);
   return std::move(w).object();
@@ -134,7 +133,7 @@ std::string users_array(const std::vector<core::UserSummary>& users) {
 }
 
 std::string room_object(const core::RoomInfo& r) {
-  JsonWriter w("room");
+  JsonWriter w;
   w.text("name", r.name)
       .text("topic", r.topic)
       .flag("invite_only", r.invite_only)
@@ -237,7 +236,9 @@ std::string bye_line(std::string_view reason, std::string_view text) {
 }
 
 std::string_view words(std::string_view classic_line) {
-  auto text = core::trim(classic_line);
+  auto text = classic_line;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   if (text.starts_with("Error: ")) text.remove_prefix(7);  // the JSON says it is an error
   return text;
 }

@@ -88,7 +88,7 @@ void WebSession::on_members(const Request& r) {
   }
   JsonArray members;
   for (const auto& m : reply.members) {
-    JsonWriter w("member");
+    JsonWriter w;
     w.text("name", m.name).text("intro", m.intro).flag("owner", m.owner).flag("online", m.online);
     if (m.guest) w.flag("guest", true);
     members.add(std::move(w).object());
@@ -127,7 +127,7 @@ void WebSession::on_rooms() {
   auto listing = chat().rooms(user());
   JsonArray invitations;
   for (const auto& i : listing.invitations) {
-    JsonWriter w("invitation");
+    JsonWriter w;
     invitations.add(std::move(w.text("room", i.room).text("by", i.by)).object());
   }
   JsonWriter w("rooms");
@@ -144,10 +144,9 @@ void WebSession::on_history(const Request& r) {
   auto limit = maybe_number(r, "limit").value_or(kHistoryDefault);
   if (before < 0) throw FieldError("\"before\" must be a message id");
   if (limit < 1 || limit > kHistoryMax) throw FieldError("\"limit\" must be 1 to 500");
-  auto answer = chat().history(user(), with, before, static_cast<std::size_t>(limit),
-                               here<store::HistoryPage>([this, with, ref = ref_](auto page) {
-                                 show_history(with, ref, std::move(page));
-                               }));
+  auto answer = chat().history(
+      user(), with, before, static_cast<std::size_t>(limit),
+      here<store::HistoryPage>([this, with, ref = ref_](auto page) { show_history(with, ref, std::move(page)); }));
   switch (answer.status) {
     case core::HistoryStatus::ok:
       return;
@@ -180,7 +179,10 @@ void WebSession::show_history(const std::string& with, const std::string& ref,
     messages.add(message_object(s.message, s.id, to, false));
   }
   JsonWriter w("history");
-  w.text("with", room ? with : other).raw("messages", std::move(messages).close()).flag("more", page.older > 0).ref(ref);
+  w.text("with", room ? with : other)
+      .raw("messages", std::move(messages).close())
+      .flag("more", page.older > 0)
+      .ref(ref);
   send(std::move(w).line());
 }
 

@@ -287,7 +287,7 @@ void WebSession::on_broadcast(const Request& r) {
   bool storing = false;
   for (const auto& s : *statuses) {
     if (s.status == core::SendStatus::unknown_user) {
-      JsonWriter f("failure");
+      JsonWriter f;
       failed.add(std::move(f.text("name", s.name).text("code", "no_such_user")).object());
       continue;
     }

@@ -72,8 +72,8 @@ class WebSession final : public session::Session {
   std::string unavailable_line() const;
 
   State state_ = State::login;
-  std::string ref_;         // of the request being answered
-  std::string_view line_;   // that request, during on_line() only
+  std::string ref_;        // of the request being answered
+  std::string_view line_;  // that request, during on_line() only
 };
 
 }  // namespace parley::proto::web
