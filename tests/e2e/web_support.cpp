@@ -52,9 +52,9 @@ JsonObject parse_object(std::string_view text) {
   return value.as_object();
 }
 
-std::string client_frame(std::uint8_t opcode, std::string_view payload, bool masked) {
+std::string client_frame(std::uint8_t opcode, std::string_view payload, bool masked, bool fin) {
   std::string out;
-  out.push_back(static_cast<char>(0x80u | opcode));
+  out.push_back(static_cast<char>((fin ? 0x80u : 0u) | opcode));
   const std::uint8_t mask_bit = masked ? 0x80 : 0;
   const auto size = payload.size();
   if (size < 126) {

@@ -30,7 +30,7 @@ std::int64_t number(const JsonObject& o, std::string_view key);
 JsonObject parse_object(std::string_view text);
 
 // Hand-made frames, for the raw-socket cases.
-std::string client_frame(std::uint8_t opcode, std::string_view payload, bool masked);
+std::string client_frame(std::uint8_t opcode, std::string_view payload, bool masked, bool fin = true);
 struct ServerFrame {
   bool fin = false;
   std::uint8_t opcode = 0;
