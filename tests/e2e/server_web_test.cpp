@@ -110,6 +110,19 @@ class ServerWeb : public ServerFixture {
     auto frames = parse_server_frames(frames_so_far + buffer);
     return frames.empty() ? -1 : close_code(frames.back());
   }
+  // The head of the server's answer to one plain HTTP request.
+  std::string http_head(const std::string& request) {
+    LineClient c(web_port_);
+    c.send_raw(request);
+    return c.expect("\r\n\r\n");
+  }
+  static void expect_security_headers(const std::string& head) {
+    for (const char* header :
+         {"Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n",
+          "X-Content-Type-Options: nosniff\r\n", "Referrer-Policy: no-referrer\r\n", "Cache-Control: no-cache\r\n"})
+      EXPECT_NE(head.find(header), std::string::npos) << header << "\n" << head;
+  }
   // A raw socket, upgraded (no Origin): the HTTP response is consumed.
   std::unique_ptr<LineClient> raw_upgraded() {
     auto c = std::make_unique<LineClient>(web_port_);
@@ -438,22 +451,30 @@ TEST_F(ServerWeb, TheSameOriginAndListedOriginsAreAccepted) {
 
 TEST_F(ServerWeb, ThePageIsServedWithItsSecurityHeaders) {
   start_web();
-  LineClient c(web_port_);
-  c.send_raw("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(web_port_) + "\r\n\r\n");
-  auto head = c.expect("\r\n\r\n");
+  auto head = http_head("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(web_port_) + "\r\n\r\n");
   EXPECT_EQ(head.rfind("HTTP/1.1 200 ", 0), 0u) << head;
-  EXPECT_NE(head.find("Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
-                      "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-                      "frame-ancestors 'none'\r\n"),
-            std::string::npos)
-      << head;
-  EXPECT_NE(head.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
-  EXPECT_NE(head.find("Referrer-Policy: no-referrer\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("Content-Type: text/html"), std::string::npos) << head;
-  // Other methods are not served.
-  LineClient post(web_port_);
-  post.send_raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-  EXPECT_EQ(post.expect("\r\n").rfind("HTTP/1.1 405 ", 0), 0u);
+  expect_security_headers(head);
+}
+
+TEST_F(ServerWeb, EveryHttpAnswerCarriesTheSecurityHeaders) {
+  start_web();
+  auto missing = http_head("GET /no-such-file HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_EQ(missing.rfind("HTTP/1.1 404 ", 0), 0u) << missing;
+  expect_security_headers(missing);
+  std::string refused;
+  EXPECT_EQ(upgrade_status(web_port_, "https://evil.example", &refused), 403);
+  expect_security_headers(refused);
+}
+
+TEST_F(ServerWeb, PlainHttpRequestsAreBounded) {
+  start_web();
+  auto post = http_head("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_EQ(post.rfind("HTTP/1.1 405 ", 0), 0u) << post;
+  auto body = http_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_EQ(body.rfind("HTTP/1.1 413 ", 0), 0u) << body;
+  auto big = http_head("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: " + std::string(9000, 'x') + "\r\n\r\n");
+  EXPECT_EQ(big.rfind("HTTP/1.1 431 ", 0), 0u) << big;
 }
 
 TEST_F(ServerWeb, ASlowReaderIsCutOffAndOthersAreServed) {
