@@ -17,7 +17,7 @@ namespace parley_load {
 
 namespace {
 
-constexpr const char* kUsage = R"(parley_load: load generator for parleyd (classic line protocol, web listener) and IRC servers.
+constexpr const char* kUsage = R"(parley_load: load generator for parleyd (classic, web) and IRC servers.
 
 Usage: parley_load --scenario NAME --port PORT [options]
        parley_load --scenario NAME [sizing options] --write-users FILE

@@ -38,12 +38,18 @@ struct Event {
 Event read_event(std::string_view json) {
   Event e;
   for_each_member(json, [&e](const JsonMember& m) {
-    if (m.key == "type") e.type = m.value;
-    else if (m.key == "text") e.text = m.value;
-    else if (m.key == "code") e.code = m.value;
-    else if (m.key == "to") e.to = m.value;
-    else if (m.key == "offline") e.offline = m.value == "true";
-    else if (m.key == "stored") e.stored = m.value == "true";
+    if (m.key == "type")
+      e.type = m.value;
+    else if (m.key == "text")
+      e.text = m.value;
+    else if (m.key == "code")
+      e.code = m.value;
+    else if (m.key == "to")
+      e.to = m.value;
+    else if (m.key == "offline")
+      e.offline = m.value == "true";
+    else if (m.key == "stored")
+      e.stored = m.value == "true";
   });
   return e;
 }
@@ -68,16 +74,16 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 // The start of a server message, for an error report.
-std::string head_of(std::string_view text, std::size_t limit = 200) {
-  return std::string(text.substr(0, limit));
-}
+std::string head_of(std::string_view text, std::size_t limit = 200) { return std::string(text.substr(0, limit)); }
 
 class Web final : public Protocol {
  public:
   explicit Web(const Options& opt) : opt_(opt) {
     host_ = opt.host + ":" + std::to_string(opt.port);
-    if (!opt.room.empty()) fanout_prefix_ = R"({"type":"send","to":")" + opt.room + R"(","text":")";
-    else fanout_prefix_ = R"({"type":"broadcast","text":")";
+    if (!opt.room.empty())
+      fanout_prefix_ = R"({"type":"send","to":")" + opt.room + R"(","text":")";
+    else
+      fanout_prefix_ = R"({"type":"broadcast","text":")";
   }
 
   void connected(Worker& w, Connection& c) override {

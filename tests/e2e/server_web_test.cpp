@@ -3,7 +3,6 @@
 // slow readers and the per-address limits. Boost.Beast is the client;
 // bytes Beast will not send go over a raw socket.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
@@ -553,8 +552,7 @@ TEST_F(ServerWeb, TooManyFailedLoginsFromOneAddressEndWithABye) {
   EXPECT_EQ(field(bye, "code"), "too_many_failures") << dump(bye);
   EXPECT_GT(number(bye, "seconds"), 0) << dump(bye);
   EXPECT_NE(c->read_close(), -1) << "a close frame follows the bye";
-  EXPECT_FALSE(
-      server_->wait_for_log("login refused from=127.0.0.5").empty());
+  EXPECT_FALSE(server_->wait_for_log("login refused from=127.0.0.5").empty());
   // The address is refused at the door now; others are not.
   EXPECT_TRUE(closed_unanswered(web_port_, "127.0.0.5"));
   auto other = web_user("alice", "secret", nullptr, from("127.0.0.6"));

@@ -157,8 +157,11 @@ WebClient::WebClient(unsigned short port, const WebOptions& options) : ws_(io_) 
     ec = e;
     done = true;
   });
-  if (!run_until(io_, ws_.next_layer(), [&] { return done; }, kWait)) ADD_FAILURE() << "no answer to the upgrade";
-  else if (ec) ADD_FAILURE() << "upgrade failed: " << ec.message();
+  if (!run_until(
+          io_, ws_.next_layer(), [&] { return done; }, kWait))
+    ADD_FAILURE() << "no answer to the upgrade";
+  else if (ec)
+    ADD_FAILURE() << "upgrade failed: " << ec.message();
 }
 
 WebClient::~WebClient() {
@@ -193,7 +196,9 @@ boost::system::error_code WebClient::read_one(std::string& text, std::chrono::mi
     ec = e;
     done = true;
   });
-  if (!run_until(io_, ws_.next_layer(), [&] { return done; }, timeout)) return asio::error::timed_out;
+  if (!run_until(
+          io_, ws_.next_layer(), [&] { return done; }, timeout))
+    return asio::error::timed_out;
   text = beast::buffers_to_string(buffer.data());
   return ec;
 }
@@ -267,7 +272,9 @@ int upgrade_status(unsigned short port, const std::string& origin, std::string* 
   bool done = false;
   ws.async_handshake(response, "127.0.0.1:" + std::to_string(port), "/ws",
                      [&](boost::system::error_code) { done = true; });
-  if (!run_until(io, ws.next_layer(), [&] { return done; }, kWait)) return -1;
+  if (!run_until(
+          io, ws.next_layer(), [&] { return done; }, kWait))
+    return -1;
   if (head) {
     std::ostringstream s;
     s << response.base();
