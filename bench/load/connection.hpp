@@ -37,6 +37,10 @@ struct Connection {
   std::string out;           // bytes not yet written
   std::size_t out_sent = 0;
   Ns started = 0;  // connect start, or the release in the login scenario
+  // Web: a WebSocket message arriving in several frames, and whether our close frame is out.
+  bool fragmented = false;
+  bool close_sent = false;
+  std::string message;
 
   // Traffic state, used by the scenarios.
   std::uint64_t sent = 0;                    // messages sent by this connection

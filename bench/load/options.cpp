@@ -17,7 +17,7 @@ namespace parley_load {
 
 namespace {
 
-constexpr const char* kUsage = R"(parley_load: load generator for parleyd (classic line protocol) and IRC servers.
+constexpr const char* kUsage = R"(parley_load: load generator for parleyd (classic, web) and IRC servers.
 
 Usage: parley_load --scenario NAME --port PORT [options]
        parley_load --scenario NAME [sizing options] --write-users FILE
@@ -27,14 +27,15 @@ Scenarios:
   private   --pairs P sender->receiver pairs, each keeping --inflight K messages in flight (closed loop)
   light     --pairs P pairs each sending --rate R msg/s (open loop), latency at light load
   fanout    --clients N logged in, --senders S broadcast --rate R msg/s in total; IRC: to one channel;
-            with --room: to one room every client is a member of (classic, or parleyd over IRC)
+            with --room: to one room every client is a member of (classic, web, or parleyd over IRC)
   login     --clients N connect, then all log in at the same moment; logins/s and login latency
-  offline   classic only: --pairs P senders send --messages M each to offline receivers, which then log in
+  offline   classic or web: --pairs P senders send --messages M each to offline receivers, which then log in
 
 Target:
   --host ADDR            IPv4 address of the server (default 127.0.0.1)
   --port PORT            server port (required unless --write-users)
-  --protocol P           classic (default) or irc
+  --protocol P           classic (default), irc, or web (parleyd's --web-port: GET /ws, then its JSON
+                         protocol over WebSocket)
   --server-pid PID       report the server's CPU time and memory from /proc/PID
 
 Sizing:
@@ -58,7 +59,7 @@ Load generator:
   --concurrency N        connects/logins outstanding at once (default 500)
   --per-source N         with more than N connections, bind connection i to 127.0.0.(1 + i/N)
                          so each source address has its own ephemeral ports (default 20000)
-  --password PW          password of every account (default pw): classic login, IRC --irc-login
+  --password PW          password of every account (default pw): classic and web login, IRC --irc-login
   --password-irc PW      IRC: send PASS PW before NICK/USER (a server password, the same for everyone)
   --irc-login HOW        IRC: none (default; NICK/USER only), pass (PASS <account password>, then
                          NICK/USER as the account) or sasl (CAP REQ sasl, AUTHENTICATE PLAIN, CAP END)
@@ -69,7 +70,7 @@ Load generator:
   --room NAME            fanout: every client joins room NAME (each on a connection of its own first,
                          then logged out, so the joins are not seen by everyone), logs in again, and the
                          senders send to it: classic 'message NAME <text>' instead of 'broadcast
-                         message'; IRC (parleyd, where membership persists): JOIN NAME, QUIT, then the
+                         message', web {"type":"send","to":NAME} instead of {"type":"broadcast"}; IRC (parleyd, where membership persists): JOIN NAME, QUIT, then the
                          server's JOIN at registration, and 'PRIVMSG NAME'
   --metrics ADDR:PORT    fanout with --room: scrape http://ADDR:PORT/metrics (parleyd --metrics)
                          before and after the traffic, and report the store's rows per room message
@@ -149,7 +150,17 @@ const char* name_of(ScenarioKind kind) {
   return "?";
 }
 
-const char* name_of(ProtocolKind kind) { return kind == ProtocolKind::classic ? "classic" : "irc"; }
+const char* name_of(ProtocolKind kind) {
+  switch (kind) {
+    case ProtocolKind::classic:
+      return "classic";
+    case ProtocolKind::irc:
+      return "irc";
+    case ProtocolKind::web:
+      return "web";
+  }
+  return "?";
+}
 
 const char* name_of(IrcLogin kind) {
   switch (kind) {
@@ -188,8 +199,10 @@ Options parse_options(int argc, char** argv) {
            o.protocol = ProtocolKind::classic;
          else if (v == "irc")
            o.protocol = ProtocolKind::irc;
+         else if (v == "web")
+           o.protocol = ProtocolKind::web;
          else
-           bad("--protocol is classic or irc, not '" + std::string(v) + "'");
+           bad("--protocol is classic, irc or web, not '" + std::string(v) + "'");
        }},
       {"--scenario",
        [&](std::string_view v) {
@@ -277,7 +290,7 @@ Options parse_options(int argc, char** argv) {
   if (!scenario_given) bad("--scenario is required");
   if (!port_given && o.write_users.empty()) bad("--port is required");
   if (o.protocol == ProtocolKind::irc && o.scenario == ScenarioKind::offline)
-    bad("the offline scenario needs stored messages: classic protocol only");
+    bad("the offline scenario needs stored messages: classic or web protocol only");
   if (o.clients == 0) o.clients = o.scenario == ScenarioKind::login ? 200 : 1000;
   if (o.pairs == 0) o.pairs = o.scenario == ScenarioKind::private_messages ? 500 : 100;
   if (o.rate == 0) o.rate = 10;

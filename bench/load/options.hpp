@@ -6,7 +6,7 @@
 
 namespace parley_load {
 
-enum class ProtocolKind { classic, irc };
+enum class ProtocolKind { classic, irc, web };
 enum class ScenarioKind { idle, private_messages, light, fanout, login, offline };
 // How an IRC client proves who it is: not at all (a server of nicknames),
 // PASS with the account's password, or SASL PLAIN (parleyd's accounts).

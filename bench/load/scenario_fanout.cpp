@@ -1,5 +1,5 @@
 // fanout: every client logged in (IRC: in one channel; with --room: members
-// of one room, classic or parleyd over IRC); --senders broadcast --rate
+// of one room, classic, web or parleyd over IRC); --senders broadcast --rate
 // messages a second in total, open loop, and every other client must get
 // every message. Asked deliveries/s is rate x (clients - 1). With --room and
 // --metrics, the server's count of store rows written around the traffic

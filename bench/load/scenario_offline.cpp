@@ -1,6 +1,7 @@
-// offline (classic only): --pairs senders each send --messages to a receiver
+// offline (classic, web): --pairs senders each send --messages to a receiver
 // that is not logged in. parleyd answers "(Receiver ... is currently
-// offline ...)" only once the message is durably stored, so acknowledgements
+// offline ...)" (web: "sent" with "stored":true) only once the message is
+// durably stored, so acknowledgements
 // per second are commits per second. Then the receivers log in and we time
 // how long it takes until every stored message has arrived.
 #include <algorithm>

@@ -19,7 +19,8 @@ namespace {
 
 constexpr std::uint64_t kWakeKey = ~std::uint64_t{0};
 constexpr std::size_t kReadBuffer = 256 * 1024;
-constexpr std::size_t kMaxPartialLine = 1 << 20;
+// A web "ready" lists everyone online, about 60 bytes a user, in one frame.
+constexpr std::size_t kMaxPartialLine = 64 << 20;
 constexpr int kMaxWaitMs = 10;
 
 std::string errno_text(int err) { return std::strerror(err); }
@@ -216,7 +217,7 @@ void Worker::ingest(Connection& c, const char* data, std::size_t size) {
     c.in.clear();
     return;
   }
-  if (c.in.size() > kMaxPartialLine) lost(c, "a line from the server longer than 1 MiB");
+  if (c.in.size() > kMaxPartialLine) lost(c, "a line or message from the server longer than 64 MiB");
 }
 
 std::string& Worker::output(Connection& c) {
@@ -354,6 +355,9 @@ void Worker::member_left(Connection& c) {
   c.state = State::pending;
   c.step = 0;
   c.in.clear();
+  c.fragmented = false;
+  c.close_sent = false;
+  c.message.clear();
   bump(counters.members);
 }
 
@@ -379,6 +383,12 @@ void Worker::stored_ack(Connection& c) {
 void Worker::error_line(Connection&, std::string_view line) {
   bump(counters.errors);
   run_.sample_error(line);
+}
+
+void Worker::protocol_error(Connection& c, const std::string& why) {
+  bump(counters.errors);
+  run_.sample_error(user_name(c.index) + ": " + why);
+  lost(c, why);
 }
 
 }  // namespace parley_load

@@ -92,6 +92,9 @@ class Worker {
   void delivery(Connection& c, std::string_view text, bool offline);
   void stored_ack(Connection& c);
   void error_line(Connection& c, std::string_view line);
+  // The server broke the protocol's framing: counted as an error, and the
+  // connection is dropped (nothing after it can be read).
+  void protocol_error(Connection& c, const std::string& why);
 
   Counters counters;
   Histogram latency;        // deliveries of messages sent in the measured window
