@@ -77,6 +77,7 @@ std::shared_ptr<const net::WebSocketSettings> web_settings(const ServerConfig& c
   s->allowed_origins = c.web_origins;
   s->request_timeout = c.tls_handshake_timeout;
   s->responder = serve_web_page;
+  s->response_headers = web_security_headers();
   return s;
 }
 

@@ -33,21 +33,20 @@ std::string_view content_type_of(std::string_view name) {
   return "application/octet-stream";
 }
 
-void add_security_headers(net::HttpResponse& response) {
-  response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Cache-Control", "no-cache");
-}
-
 }  // namespace
+
+net::HttpHeaders web_security_headers() {
+  return {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"Cache-Control", "no-cache"}};
+}
 
 net::HttpResponse serve_web_page(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (path == "/") path = "/index.html";
 
   net::HttpResponse response;
-  add_security_headers(response);
   // Only exact names match, so "..", "%2e" and the like never reach a file.
   if (path.starts_with('/')) {
     std::string_view name = path.substr(1);

@@ -54,6 +54,17 @@ class Page:
         from selenium.webdriver.common.by import By
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
+    def click(self, css, what):
+        """Clicks the first element matching `css`, found again if the page
+        redrew it in between (lists are rebuilt as presence changes)."""
+        def clicked(_):
+            found = self.find(css)
+            if not found:
+                return False
+            found[0].click()
+            return True
+        self.wait(clicked, what)
+
     def by_id(self, element_id):
         from selenium.webdriver.common.by import By
         return self.driver.find_element(By.ID, element_id)
@@ -127,7 +138,7 @@ class Page:
         if not self.visible('sidebar'):  # on a phone it folds away
             self.by_id('sidebar-toggle').click()
             self.wait(lambda d: self.visible('sidebar'), 'the sidebar to open')
-        self.find(f'button.conv[data-key="{key}"]')[0].click()
+        self.click(f'button.conv[data-key="{key}"]', f'the conversation {key}')
         self.wait(lambda d: self.by_id('conversation').get_attribute('data-key') == key, f'{key} to open')
 
     def message_user(self, name):
@@ -174,7 +185,7 @@ class WebClientTest(unittest.TestCase):
         a.wait(lambda d: a.find('#online li.user[data-name="bob"]'), 'bob in the online list')
 
         # Private: alice picks bob from the online list.
-        a.find('#online button.user-name[data-name="bob"]')[0].click()
+        a.click('#online button.user-name[data-name="bob"]', 'bob in the online list')
         a.wait(lambda d: a.by_id('conversation').get_attribute('data-key') == '@bob', 'the conversation with bob')
         a.say('Hi Bob, got a minute?')
         b.wait(lambda d: b.unread('@alice') == 1, 'an unread mark for alice at bob')

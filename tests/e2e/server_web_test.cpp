@@ -494,11 +494,13 @@ TEST_F(ServerWeb, ASlowReaderIsCutOffAndOthersAreServed) {
   }
   EXPECT_TRUE(offline_seen) << "the victim was never cut off after " << sent << " messages of 8 KB";
   EXPECT_FALSE(server_->wait_for_log("slow client cut off user=alice").empty()) << server_->log();
-  // Whatever was on its way, then a bye and a close saying why.
+  // Whatever was on its way, then the end: its socket is full, so no last
+  // word could reach it; the connection just closes, well before the wait.
   JsonObject last;
-  EXPECT_EQ(victim->read_close(kWait, &last), 1008);
-  EXPECT_EQ(field(last, "type"), "bye") << dump(last);
-  EXPECT_EQ(field(last, "reason"), "slow") << dump(last);
+  auto reading_since = std::chrono::steady_clock::now();
+  auto code = victim->read_close(kWait, &last);
+  EXPECT_TRUE(code == 1000 || code == -1) << code;
+  EXPECT_LT(std::chrono::steady_clock::now() - reading_since, kWait);
   EXPECT_EQ(bob->command("message carol after the flood"), kPrompt);
   auto m = carol->expect("message");
   EXPECT_EQ(field(m, "text"), "after the flood") << dump(m);

@@ -10,10 +10,14 @@
 namespace parley::server {
 namespace {
 
+// A header's value in the answer as the listener writes it, with the
+// headers it adds to every answer.
 std::string header(const net::HttpResponse& r, std::string_view name) {
-  for (const auto& [key, value] : r.headers)
-    if (key == name) return value;
-  return {};
+  auto wire = net::format_http_response(r, false, true, web_security_headers());
+  auto at = wire.find("\r\n" + std::string(name) + ": ");
+  if (at == std::string::npos) return {};
+  at += name.size() + 4;
+  return wire.substr(at, wire.find("\r\n", at) - at);
 }
 
 void expect_security_headers(const net::HttpResponse& r, std::string_view target) {
