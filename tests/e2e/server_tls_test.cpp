@@ -82,6 +82,33 @@ TEST_F(ServerTls, IrcOverTlsWithOpensslClient) {
   alice.wait_exit();
 }
 
+// HTTPS and the WebSocket upgrade over TLS, with openssl as the client.
+TEST_F(ServerTls, WebOverTlsWithOpensslClient) {
+  start({"--web-tls-port", "0", "--tls-cert", cert_, "--tls-key", key_});
+  auto port = tls_port(*server_);
+  ASSERT_NE(port, 0);
+  EXPECT_FALSE(server_->wait_for_log("web protocol (TLS) listening on").empty());
+  auto connect = [&] {
+    return std::make_unique<PipedProcess>(std::vector<std::string>{
+        "openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-CAfile", ca_file_,
+        "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost", "-quiet"});
+  };
+  auto page = connect();
+  page->send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  page->expect("HTTP/1.1 200 OK");
+  page->expect("Content-Security-Policy: default-src 'none'");
+  page->expect("</html>");
+  page->wait_exit();
+  auto socket = connect();
+  socket->send("GET /ws HTTP/1.1\r\nHost: localhost:" + std::to_string(port) +
+               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               "Sec-WebSocket-Version: 13\r\nOrigin: https://localhost:" +
+               std::to_string(port) + "\r\n\r\n");
+  socket->expect("HTTP/1.1 101 Switching Protocols");
+  socket->expect("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  socket->expect("{\"type\":\"hello\"");
+}
+
 TEST_F(ServerTls, VerifiedTlsClientLogsIn) {
   start_tls();
   TlsLineClient alice(tls_port_, ca_file_, "localhost");
